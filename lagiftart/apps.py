@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class LaGiftArtConfig(AppConfig):
+    """The project package as an app, so its templates, static files and system checks are found."""
+
+    name = "lagiftart"
+    verbose_name = "LaGiftArt"

@@ -1,0 +1,306 @@
+"""LaGiftArt settings: one module, driven by the environment (12-factor).
+
+Every variable read here is listed in `.env.example` with its local default and its production value.
+`DJANGO_ENV=local` (the default on a developer machine) relaxes what production must have; anything else is
+production and refuses to start without `SECRET_KEY` and `ALLOWED_HOSTS`.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from lagiftart.logging import logging_config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DJANGO_ENV = env.str("DJANGO_ENV", default="production")
+TESTING = DJANGO_ENV == "test"
+LOCAL = DJANGO_ENV in {"local", "test"}
+DEBUG = env.bool("DEBUG", default=False)
+
+if LOCAL:
+    SECRET_KEY = env.str("SECRET_KEY", default="local-only-insecure-key-never-used-in-production-0123456789")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+    if TESTING:
+        ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
+else:
+    try:
+        SECRET_KEY = env.str("SECRET_KEY")
+        ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    except ImproperlyConfigured as error:
+        raise ImproperlyConfigured(f"Production settings need SECRET_KEY and ALLOWED_HOSTS: {error}") from error
+    if len(SECRET_KEY) < 50 or not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("Production needs a SECRET_KEY of 50+ characters and a non-empty ALLOWED_HOSTS.")
+
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    # modeltranslation must come before django.contrib.admin so its admin integration wins.
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "rest_framework",
+    "allauth",
+    "allauth.account",
+    "csp",
+    "django_countries",
+    "django_tasks",
+    "django_tasks_db",
+    "lagiftart",
+    "accounts",
+    "locales",
+    "artists",
+    "gifts",
+    "compliance",
+]
+
+MIDDLEWARE = [
+    "lagiftart.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lagiftart.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "lagiftart.urls"
+WSGI_APPLICATION = "lagiftart.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "lagiftart.context_processors.site",
+            ],
+        },
+    },
+]
+
+# Database: a local SQLite file unless DATABASE_URL names another. A Cloud SQL unix socket works as
+# postgres://USER:PASSWORD@%2Fcloudsql%2FPROJECT%3AREGION%3AINSTANCE/DBNAME (the host is the socket directory).
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"}:
+    DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+    # psycopg 3's pool, owned by Django: connections are reused across requests within a worker process.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = (
+    # Tests hash hundreds of passwords; a slow hash there buys nothing.
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if TESTING
+    else ["django.contrib.auth.hashers.PBKDF2PasswordHasher", "django.contrib.auth.hashers.ScryptPasswordHasher"]
+)
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+LOGIN_REDIRECT_URL = "/"
+
+# Internationalization: the six launch languages; URLs carry the language (/fr/…).
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("ja", _("Japanese")),
+    ("pt-br", _("Brazilian Portuguese")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# Static files: hashed names and compression through whitenoise; collected at image build time.
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# Locally, whitenoise serves straight from the source folders; the image serves the collected, hashed copies.
+WHITENOISE_USE_FINDERS = LOCAL
+WHITENOISE_AUTOREFRESH = DEBUG
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
+
+# Files: local disk by default; Google Cloud Storage when buckets are named. "default" is the public media
+# bucket (plain URLs); "private" holds files only their owner may download, reached through signed URLs.
+GS_MEDIA_BUCKET = env.str("GS_MEDIA_BUCKET", default="")
+GS_PRIVATE_BUCKET = env.str("GS_PRIVATE_BUCKET", default="")
+GS_PROJECT_ID = env.str("GOOGLE_CLOUD_PROJECT", default="") or None
+GS_SIGNED_URL_EXPIRY = timedelta(seconds=env.int("GS_SIGNED_URL_EXPIRY_SECONDS", default=900))
+# On Cloud Run the runtime credentials hold no private key: sign URLs through the IAM signBlob API instead.
+GS_IAM_SIGN_BLOB = env.bool("GS_IAM_SIGN_BLOB", default=False)
+GS_SA_EMAIL = env.str("GS_SA_EMAIL", default="") or None
+
+_static_storage = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+if env.bool("STATIC_MANIFEST", default=not LOCAL):
+    STATIC_STORAGE = _static_storage
+else:
+    STATIC_STORAGE = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+STORAGES = {
+    "default": (
+        {
+            "BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
+            "OPTIONS": {"bucket_name": GS_MEDIA_BUCKET, "querystring_auth": False, "file_overwrite": False},
+        }
+        if GS_MEDIA_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
+        }
+    ),
+    "private": (
+        {
+            "BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
+            "OPTIONS": {
+                "bucket_name": GS_PRIVATE_BUCKET,
+                "querystring_auth": True,
+                "expiration": GS_SIGNED_URL_EXPIRY,
+                "file_overwrite": False,
+            },
+        }
+        if GS_PRIVATE_BUCKET
+        else {
+            # No base_url: a private file on local disk has no public address; views stream it after checks.
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        }
+    ),
+    "staticfiles": STATIC_STORAGE,
+}
+
+# Background work: django-tasks. Immediate in tests, the database backend with `manage.py db_worker` elsewhere.
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND",
+            default="django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lagiftart")}
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LaGiftArt <hello@lagiftart.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The staff admin lives under a prefix from settings, not /admin/.
+ADMIN_URL_PREFIX = env.str("ADMIN_URL_PREFIX", default="backoffice/").strip("/") + "/"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+
+# Security: everything on by default in production; local development over plain HTTP relaxes cookies.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not LOCAL)
+# Cloud Run's probes and the health endpoints speak plain HTTP inside Google's front end.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = not LOCAL
+CSRF_COOKIE_SECURE = not LOCAL
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not LOCAL
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if LOCAL else 63072000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL
+SECURE_HSTS_PRELOAD = not LOCAL
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(self), usb=(), interest-cohort=()"
+)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *env.list("CSP_IMG_SOURCES", default=["https://storage.googleapis.com"])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+# Logging: JSON lines for Cloud Logging in production, readable lines locally.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if LOCAL else "json")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+GOOGLE_CLOUD_PROJECT = env.str("GOOGLE_CLOUD_PROJECT", default="")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL, project_id=GOOGLE_CLOUD_PROJECT)
+
+SITE_NAME = "LaGiftArt"
