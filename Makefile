@@ -23,6 +23,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 .env:
 	cp .env.example .env
 
+# Browser tests drive Debian's Chromium through Playwright (a test tool's own browser download cannot work here).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi
+
 ## Serve the storefront at http://127.0.0.1:8000 on a local SQLite database with demo data.
 run: $(VENV)/.installed-runtime .env
 	DJANGO_ENV=local $(PY) manage.py migrate --noinput
@@ -34,7 +40,7 @@ worker: $(VENV)/.installed-runtime .env
 	DJANGO_ENV=local $(PY) manage.py db_worker
 
 ## The whole test suite (DATABASE_URL picks PostgreSQL; SQLite otherwise).
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(CHROMIUM)
 	$(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -14,11 +14,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from lagiftart.logging import logging_config
+from lagiftart.storage import file_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A developer's .env fills in what the environment leaves unset; the real environment always wins.
+if env.bool("DJANGO_READ_DOT_ENV", default=True):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="production")
 TESTING = DJANGO_ENV == "test"
@@ -54,14 +57,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "rest_framework",
+    # accounts comes before allauth so its templates override allauth's (allauth/layouts/base.html and pages).
+    "accounts",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    # Always installed so the schema never depends on the environment; Google shows only when its keys are set.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
     "csp",
     "django_countries",
     "django_tasks",
     "django_tasks_db",
     "lagiftart",
-    "accounts",
     "locales",
     "artists",
     "gifts",
@@ -106,7 +114,7 @@ TEMPLATES = [
 ]
 
 # Database: a local SQLite file unless DATABASE_URL names another. A Cloud SQL unix socket works as
-# postgres://USER:PASSWORD@%2Fcloudsql%2FPROJECT%3AREGION%3AINSTANCE/DBNAME (the host is the socket directory).
+# postgres://USER:PASSWORD@//cloudsql/PROJECT:REGION:INSTANCE/DBNAME (the socket directory becomes HOST).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"}:
     DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
@@ -153,6 +161,31 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "account_login"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if LOCAL else "https"
+# allauth's rate limits (ACCOUNT_RATE_LIMITS) stay at their defaults, which are on; they count per client IP, so
+# behind Cloud Run's front end the client is the last X-Forwarded-For entry.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+GOOGLE_OAUTH_CLIENT_ID = env.str("GOOGLE_OAUTH_CLIENT_ID", default="")
+GOOGLE_OAUTH_CLIENT_SECRET = env.str("GOOGLE_OAUTH_CLIENT_SECRET", default="")
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {
+        "SCOPE": ["profile", "email"],
+        "AUTH_PARAMS": {"access_type": "online"},
+        "OAUTH_PKCE_ENABLED": True,
+        # No "APP" (and so no Google button) until both keys are set; never a SocialApp row in the database.
+        **(
+            {"APP": {"client_id": GOOGLE_OAUTH_CLIENT_ID, "secret": GOOGLE_OAUTH_CLIENT_SECRET}}
+            if GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET
+            else {}
+        ),
+    }
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "LaGiftArt"
 
 # Internationalization: the six launch languages; URLs carry the language (/fr/…).
 LANGUAGE_CODE = "en"
@@ -173,7 +206,7 @@ USE_TZ = True
 
 # Static files: hashed names and compression through whitenoise; collected at image build time.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Locally, whitenoise serves straight from the source folders; the image serves the collected, hashed copies.
 WHITENOISE_USE_FINDERS = LOCAL
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -199,46 +232,26 @@ else:
     STATIC_STORAGE = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 STORAGES = {
-    "default": (
-        {
-            "BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
-            "OPTIONS": {"bucket_name": GS_MEDIA_BUCKET, "querystring_auth": False, "file_overwrite": False},
-        }
-        if GS_MEDIA_BUCKET
-        else {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
-        }
-    ),
-    "private": (
-        {
-            "BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
-            "OPTIONS": {
-                "bucket_name": GS_PRIVATE_BUCKET,
-                "querystring_auth": True,
-                "expiration": GS_SIGNED_URL_EXPIRY,
-                "file_overwrite": False,
-            },
-        }
-        if GS_PRIVATE_BUCKET
-        else {
-            # No base_url: a private file on local disk has no public address; views stream it after checks.
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-        }
+    **file_storages(
+        media_bucket=GS_MEDIA_BUCKET,
+        private_bucket=GS_PRIVATE_BUCKET,
+        media_root=MEDIA_ROOT,
+        media_url=MEDIA_URL,
+        private_media_root=PRIVATE_MEDIA_ROOT,
+        signed_url_expiry=GS_SIGNED_URL_EXPIRY,
+        iam_sign_blob=GS_IAM_SIGN_BLOB,
+        sa_email=GS_SA_EMAIL,
     ),
     "staticfiles": STATIC_STORAGE,
 }
 
 # Background work: django-tasks. Immediate in tests, the database backend with `manage.py db_worker` elsewhere.
+# Tests ignore TASKS_BACKEND: a developer's .env (copied from .env.example) must not send them to a queue.
 TASKS = {
     "default": {
-        "BACKEND": env.str(
-            "TASKS_BACKEND",
-            default="django_tasks.backends.immediate.ImmediateBackend"
-            if TESTING
-            else "django_tasks_db.DatabaseBackend",
-        ),
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
@@ -304,3 +317,10 @@ GOOGLE_CLOUD_PROJECT = env.str("GOOGLE_CLOUD_PROJECT", default="")
 LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL, project_id=GOOGLE_CLOUD_PROJECT)
 
 SITE_NAME = "LaGiftArt"
+# Emails need absolute links, and the task worker that sends them has no request to take the host from.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Compliance: the request header holding the client's country (and subdivision), as Google's external load
+# balancer sends it with a custom request header `X-Client-Geo-Location:{client_region},{client_region_subdivision}`.
+# Empty: no header is trusted and visitors we cannot place get the strictest rules (docs/compliance.md).
+COMPLIANCE_GEO_HEADER = env.str("COMPLIANCE_GEO_HEADER", default="")

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.static import serve
 
+from gifts.sitemaps import SITEMAPS
 from lagiftart import health, views
 
 urlpatterns = [
@@ -12,14 +15,23 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("floor", views.floor, name="floor"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path(settings.ADMIN_URL_PREFIX, admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
     path("privacy/", include("compliance.urls")),
+    path("", include("locales.urls")),
     path("", include("gifts.urls")),
 )
+
+if settings.LOCAL and not settings.GS_MEDIA_BUCKET and settings.MEDIA_URL.startswith("/"):
+    # On a developer machine public media lives on disk and nothing else serves it; production uses the bucket.
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 admin.site.site_header = "LaGiftArt back office"
 admin.site.site_title = "LaGiftArt back office"

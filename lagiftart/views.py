@@ -21,9 +21,12 @@ def robots_txt(request):
         "/api/",
         "/accounts/",
         "/*/accounts/",
+        "/*/account/",
         "/*/cart/",
+        "/*/currency/",
         "/*/privacy/",
         "/g/",
     ):
         lines.append(f"Disallow: {path}")
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
