@@ -1,9 +1,13 @@
-"""The LaGiftArt user: email is the login; there is no username."""
+"""The LaGiftArt user (email is the login; there is no username) and the addresses in their address book."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from accounts import address_formats
+from locales.validators import validate_currency_code
 
 
 class UserManager(BaseUserManager):
@@ -40,7 +44,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
-    preferred_currency = models.CharField(_("preferred currency"), max_length=3, blank=True)
+    preferred_currency = models.CharField(
+        _("preferred currency"), max_length=3, blank=True, validators=[validate_currency_code]
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -59,3 +65,57 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Address(models.Model):
+    """A postal address in a user's address book, written the way its country's post expects.
+
+    Every row hangs off its user (deleted with them), so exporting or erasing a person's addresses is one
+    `user.addresses` query. Parts a country does not use stay empty; `accounts.address_formats` holds the rules.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("user")
+    )
+    recipient_name = models.CharField(_("recipient name"), max_length=150)
+    country = CountryField(_("country"))
+    street_address_1 = models.CharField(_("address"), max_length=255)
+    street_address_2 = models.CharField(_("address line 2"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=128, blank=True)
+    city_area = models.CharField(_("district or neighborhood"), max_length=128, blank=True)
+    country_area = models.CharField(_("state, province or prefecture"), max_length=128, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, help_text=_("E.164, e.g. +33142685300."))
+    is_default = models.BooleanField(_("default address"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-is_default", "-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(is_default=True), name="accounts_address_one_default_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(self.lines())
+
+    def lines(self) -> list[str]:
+        """The address as the destination's post writes it, without the country's name."""
+        return address_formats.address_lines(
+            country=self.country.code,
+            recipient_name=self.recipient_name,
+            street_address_1=self.street_address_1,
+            street_address_2=self.street_address_2,
+            city=self.city,
+            city_area=self.city_area,
+            country_area=self.country_area,
+            postal_code=self.postal_code,
+        )
+
+    @property
+    def phone_display(self) -> str:
+        return address_formats.format_phone(self.phone)
