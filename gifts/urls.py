@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gifts import views
+from gifts import giving_views, views
 
 app_name = "gifts"
 
@@ -12,4 +12,14 @@ urlpatterns = [
     path("artists/<slug:slug>/", views.artist_detail, name="artist_detail"),
     path("markets/", views.market_list, name="market_list"),
     path("markets/<slug:slug>/", views.market_detail, name="market_detail"),
+    path("cart/", giving_views.cart_detail, name="cart"),
+    path("cart/add/<slug:slug>/", giving_views.cart_add, name="cart_add"),
+    path("cart/lines/<int:pk>/", giving_views.cart_line_update, name="cart_line_update"),
+    path("cart/lines/<int:pk>/remove/", giving_views.cart_line_remove, name="cart_line_remove"),
+    path("checkout/", giving_views.checkout_page, name="checkout"),
+    path("account/orders/", giving_views.order_list, name="order_list"),
+    path("account/orders/<int:pk>/", giving_views.order_detail, name="order_detail"),
+    path("account/orders/<int:pk>/placed/", giving_views.order_placed, name="order_placed"),
+    path("account/orders/<int:pk>/cancel/", giving_views.order_cancel, name="order_cancel"),
+    path("g/<str:token>/", giving_views.recipient_page, name="recipient_page"),
 ]

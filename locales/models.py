@@ -138,6 +138,13 @@ class ExchangeRate(models.Model):
             raise ValidationError(_("A rate links two different currencies."))
 
 
+class DutiesPayer(models.TextChoices):
+    """Who pays import duties and taxes when a parcel on a lane crosses a border."""
+
+    RECIPIENT = "recipient", _("The recipient, on delivery")
+    GIVER = "giver", _("The giver, at checkout (estimated)")
+
+
 class ShippingLaneQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -168,6 +175,13 @@ class ShippingLane(models.Model):
     max_days = models.PositiveSmallIntegerField(_("maximum business days"))
     active = models.BooleanField(_("active"), default=True)
     customs_note = models.TextField(_("customs note"), blank=True)
+    duties_payer = models.CharField(
+        _("duties and import taxes paid by"),
+        max_length=10,
+        choices=DutiesPayer.choices,
+        default=DutiesPayer.RECIPIENT,
+        help_text=_("Only for parcels that cross a border; the giver pays an estimate at checkout."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,0 +1,242 @@
+"""Placing an order: stock, prices, lanes, customs, duties and payment, all or nothing."""
+
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.utils import translation
+
+from gifts.checkout import CheckoutError, LaneClosed, OutOfStock, PricesChanged, place_order, quote_cart
+from gifts.models import CartLine, Gift, Order, OrderStatus
+from gifts.orders import OrderError, cancel_order, change_order_status
+from gifts.payments import (
+    TEST_CARD_DECLINED,
+    TEST_CARD_PAID,
+    TEST_CARD_REQUIRES_ACTION,
+    PaymentDeclined,
+    PaymentRequiresAction,
+    TestPaymentProvider,
+)
+from gifts.tests.giving import build_giving_world, cart_with, lyon_recipient, to_lyon
+from locales.selectors import rate_table
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_giving_world()
+
+
+def place(world, cart, *, key="key-1", card=TEST_CARD_PAID, currency="USD", **overrides):
+    arguments = {
+        "cart": cart,
+        "giver": world.giver,
+        "recipient": lyon_recipient(),
+        "destination": to_lyon(world),
+        "currency": currency,
+        "rates": rate_table(),
+        "message": "Bon anniversaire !",
+        "reveal_giver": True,
+        "giver_name": "Sam",
+        "payment_token": card,
+        "idempotency_key": key,
+    }
+    arguments.update(overrides)
+    return place_order(**arguments)
+
+
+def test_an_order_from_oaxaca_to_lyon_is_paid_takes_stock_and_empties_the_cart(world):
+    cart = cart_with(world.giver, (world.alebrije, 2))
+
+    order = place(world, cart)
+
+    assert order.status == OrderStatus.PAID
+    assert list(order.status_changes.values_list("from_status", "to_status")) == [("", "placed"), ("placed", "paid")]
+    assert order.card_last4 == "4242"
+    world.alebrije.refresh_from_db()
+    assert world.alebrije.stock == 1
+    assert not CartLine.objects.filter(cart=cart).exists()
+    # 2 x 1800 MXN = 3600 MXN = 200 USD; shipping 450 MXN = 25 USD.
+    assert (order.items_total, order.shipping_total, order.duties_total, order.total) == (
+        Decimal("200.00"),
+        Decimal("25.00"),
+        Decimal("0"),
+        Decimal("225.00"),
+    )
+    shipment = order.shipments.get()
+    assert shipment.lane == world.oaxaca_to_france
+    assert (shipment.hs_code, shipment.declared_value, shipment.declared_currency) == ("442090", 3600, "MXN")
+    assert shipment.marked_as_gift and shipment.recipient_pays_duties
+
+
+def test_the_same_checkout_key_returns_the_first_order(world):
+    cart = cart_with(world.giver, (world.alebrije, 1))
+    first = place(world, cart)
+    CartLine.objects.create(cart=cart, gift=world.alebrije, quantity=1)
+
+    again = place(world, cart)
+
+    assert again.pk == first.pk
+    assert Order.objects.count() == 1
+    assert Gift.objects.get(pk=world.alebrije.pk).stock == 2
+
+
+def test_a_sold_out_piece_refuses_the_order_and_changes_nothing(world):
+    cart = cart_with(world.giver, (world.alebrije, 2))
+    Gift.objects.filter(pk=world.alebrije.pk).update(stock=1)
+
+    with pytest.raises(OutOfStock, match="sold out"):
+        place(world, cart)
+
+    assert Order.objects.count() == 0
+    assert Gift.objects.get(pk=world.alebrije.pk).stock == 1
+    assert CartLine.objects.get(cart=cart).quantity == 2
+
+
+def test_a_lane_closed_meanwhile_refuses_the_order(world):
+    cart = cart_with(world.giver, (world.alebrije, 1))
+    world.oaxaca_to_france.active = False
+    world.oaxaca_to_france.save()
+
+    with pytest.raises(LaneClosed, match="cannot be sent to Lyon"):
+        place(world, cart)
+    assert Order.objects.count() == 0
+
+
+def test_a_price_changed_since_the_giver_read_the_total_is_not_charged(world):
+    cart = cart_with(world.giver, (world.alebrije, 1))
+    Gift.objects.filter(pk=world.alebrije.pk).update(price=Decimal("2700.00"))
+
+    with pytest.raises(PricesChanged, match=r"\$175\.00"):
+        place(world, cart, expected_total=Decimal("125.00"))
+    assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("card", "error"), [(TEST_CARD_DECLINED, PaymentDeclined), (TEST_CARD_REQUIRES_ACTION, PaymentRequiresAction)]
+)
+def test_a_payment_that_does_not_go_through_leaves_stock_and_cart_unchanged(world, card, error):
+    cart = cart_with(world.giver, (world.alebrije, 2))
+
+    with pytest.raises(error):
+        place(world, cart, card=card)
+
+    assert Order.objects.count() == 0
+    assert Gift.objects.get(pk=world.alebrije.pk).stock == 3
+    assert CartLine.objects.get(cart=cart).quantity == 2
+
+
+def test_a_failure_after_the_charge_refunds_it(world):
+    cart = cart_with(world.giver, (world.alebrije, 1))
+    provider = TestPaymentProvider()
+    with (
+        mock.patch.object(provider, "refund", wraps=provider.refund) as refund,
+        mock.patch("gifts.checkout.notify_giver", side_effect=RuntimeError("mail queue down")),
+        pytest.raises(RuntimeError),
+    ):
+        place(world, cart, provider=provider)
+    assert refund.call_count == 1
+    assert Order.objects.count() == 0
+    assert Gift.objects.get(pk=world.alebrije.pk).stock == 3
+
+
+def test_pieces_from_two_origins_travel_as_two_shipments_on_their_own_lanes(world):
+    cart = cart_with(world.giver, (world.alebrije, 1), (world.tea_bowl, 1))
+
+    order = place(world, cart, currency="EUR")
+
+    shipments = {shipment.origin.slug: shipment for shipment in order.shipments.all()}
+    assert set(shipments) == {"oaxaca", "kyoto"}
+    assert shipments["kyoto"].lane == world.kyoto_to_france
+    assert [line.title for line in shipments["kyoto"].lines.all()] == ["Blue Hour tea bowl"]
+    assert shipments["kyoto"].hs_code == "691390"  # the bowls' parent, ceramics, carries the code
+
+
+def test_the_giver_pays_an_estimate_of_duties_above_the_gift_exemption(world):
+    cart = cart_with(world.giver, (world.tea_bowl, 1))
+
+    order = place(world, cart, currency="EUR")
+
+    # 18 000 JPY = 108 EUR, above France's 45 EUR gift exemption: 20 % of 108 EUR.
+    shipment = order.shipments.get()
+    assert not shipment.recipient_pays_duties
+    assert shipment.duties_estimate == Decimal("21.60")
+    assert order.duties_total == Decimal("21.60")
+    assert order.total == order.items_total + order.shipping_total + Decimal("21.60")
+
+
+def test_a_gift_under_the_exemption_owes_no_duties(world):
+    Gift.objects.filter(pk=world.tea_bowl.pk).update(price=Decimal("6000"))  # 36 EUR
+    cart = cart_with(world.giver, (world.tea_bowl, 1))
+
+    quote = quote_cart(
+        list(cart.lines.select_related("gift__artist__home_locale", "gift__category")),
+        destination=to_lyon(world),
+        currency="EUR",
+        rates=rate_table(),
+    )
+
+    assert quote.duties_total.amount == 0
+    assert not quote.problems
+
+
+def test_a_domestic_parcel_has_no_customs_to_pay(world):
+    cart = cart_with(world.giver, (world.scarf, 1))
+
+    order = place(world, cart, currency="EUR")
+
+    shipment = order.shipments.get()
+    assert not shipment.crosses_border
+    assert not shipment.recipient_pays_duties
+
+
+def test_an_empty_cart_cannot_become_an_order(world):
+    with pytest.raises(CheckoutError, match="empty"):
+        place(world, cart_with(world.giver))
+
+
+def test_cancelling_before_shipping_returns_stock_and_refunds(world):
+    order = place(world, cart_with(world.giver, (world.alebrije, 2)))
+
+    cancel_order(order=order, by=world.giver)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REFUNDED
+    assert [change.to_status for change in order.status_changes.all()] == ["placed", "paid", "cancelled", "refunded"]
+    assert Gift.objects.get(pk=world.alebrije.pk).stock == 3
+
+
+def test_a_shipped_order_cannot_be_cancelled_and_the_giver_hears_it_left(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    order = place(world, cart_with(world.giver, (world.alebrije, 1)))
+    with django_capture_on_commit_callbacks(execute=True):
+        change_order_status(order=order, to=OrderStatus.SHIPPED, note="Posted in Oaxaca")
+
+    with pytest.raises(OrderError, match="can no longer be cancelled"):
+        cancel_order(order=order, by=world.giver)
+    assert Gift.objects.get(pk=world.alebrije.pk).stock == 2
+    assert [message.subject for message in mailoutbox][-1].startswith("Your gift is on its way")
+
+
+def test_status_changes_follow_the_order_life(world):
+    order = place(world, cart_with(world.giver, (world.alebrije, 1)))
+
+    with pytest.raises(OrderError):
+        change_order_status(order=order, to=OrderStatus.DELIVERED)
+    change_order_status(order=order, to=OrderStatus.IN_PRODUCTION, note="On the bench")
+
+    assert order.status_changes.last().note == "On the bench"
+
+
+def test_the_giver_gets_the_confirmation_in_their_language(world, mailoutbox, django_capture_on_commit_callbacks):
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        order = place(world, cart_with(world.giver, (world.alebrije, 1)))
+
+    assert len(mailoutbox) == 1
+    email = mailoutbox[0]
+    assert email.to == ["ohio.giver@example.com"]
+    assert email.extra_headers["Content-Language"] == "fr"
+    assert f"/fr/account/orders/{order.pk}/" in email.body
+    assert f"/fr/g/{order.recipient_token}/" in email.body
