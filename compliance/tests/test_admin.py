@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.backoffice import sign_in_with_mfa
 from compliance import services
 from compliance.consent import ConsentSubject, accept_all, record_choice
 from compliance.models import (
@@ -27,7 +28,7 @@ EMAIL = "ana@example.com"
 @pytest.fixture
 def officer(make_user, client):
     user = make_user(email="officer@lagiftart.example", is_staff=True, is_superuser=True)
-    client.force_login(user)
+    sign_in_with_mfa(client, user)  # the back office requires a second factor in the session
     return user
 
 
