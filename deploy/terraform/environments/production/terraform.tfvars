@@ -1,0 +1,8 @@
+project_id         = "lagiftart-production"
+region             = "europe-west1"
+bucket_location    = "EU"
+domain             = "lagiftart.com"
+alert_email        = "ops@lagiftart.com"
+admin_url_prefix   = "staff-7f3c/"
+email_backend      = "django.core.mail.backends.smtp.EmailBackend"
+default_from_email = "LaGiftArt <hello@lagiftart.com>"

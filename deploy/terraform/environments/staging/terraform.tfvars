@@ -1,0 +1,8 @@
+project_id         = "lagiftart-staging"
+region             = "europe-west1"
+bucket_location    = "EU"
+domain             = "staging.lagiftart.com"
+alert_email        = "ops@lagiftart.com"
+admin_url_prefix   = "staff-staging/"
+email_backend      = "django.core.mail.backends.smtp.EmailBackend"
+default_from_email = "LaGiftArt staging <hello@staging.lagiftart.com>"
