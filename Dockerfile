@@ -20,7 +20,8 @@ ENV PATH="/opt/venv/bin:${PATH}" \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_ENV=production \
-    PORT=8080
+    PORT=8080 \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
 
 RUN groupadd --system --gid 10001 lagiftart \
     && useradd --system --uid 10001 --gid lagiftart --no-create-home --home-dir /nonexistent \
@@ -43,6 +44,7 @@ RUN SECRET_KEY="build-only-collectstatic-key-not-used-at-run-time-0123456789" \
 USER 10001:10001
 EXPOSE 8080
 
-# No HEALTHCHECK: Cloud Run ignores it and probes the container itself (startup probe on /readyz, liveness on
-# /healthz, set on the service). Exec form, so gunicorn is PID 1 and receives Cloud Run's SIGTERM directly.
+# No HEALTHCHECK: Cloud Run ignores it and probes the container itself (startup and liveness probes on /healthz,
+# set on the service; /readyz gates each release in cloudbuild.yaml). Exec form, so gunicorn is PID 1 and
+# receives Cloud Run's SIGTERM directly.
 CMD ["gunicorn", "--config", "gunicorn.conf.py"]

@@ -67,3 +67,14 @@ check-deploy: $(VENV)/.installed-runtime
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+## Lint the deploy code: checkov over deploy/terraform (its own venv: it pins packaging<24), hadolint on the Dockerfile.
+.PHONY: deploy-check
+.venv-tools/.installed: deploy/requirements-tools.txt
+	$(PYTHON) -m venv .venv-tools
+	.venv-tools/bin/pip install --quiet -r deploy/requirements-tools.txt
+	touch $@
+
+deploy-check: $(VENV)/.installed-dev .venv-tools/.installed
+	BC_SKIP_MAPPING=TRUE .venv-tools/bin/checkov --directory deploy/terraform --framework terraform --quiet --compact --skip-download
+	$(VENV)/bin/hadolint --failure-threshold info Dockerfile

@@ -102,3 +102,21 @@ control_socket_disable = True
 
 # The heartbeat file is touched continuously; keep it in memory when the container has /dev/shm.
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108 - a tmpfs, not a shared /tmp
+
+
+def on_starting(server):
+    """Start each container with an empty Prometheus multiprocess directory (see analytics/metrics.py)."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        import shutil
+
+        shutil.rmtree(directory, ignore_errors=True)
+        Path(directory).mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """Drop a dead worker's live gauges (in-flight requests) from the multiprocess metrics."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -30,7 +30,9 @@ from gifts.search import language_field, search_gifts
 from locales.currency import display_price
 from locales.models import Locale, ShippingLane
 from locales.money import Money, RateTable, smallest_unit
-from locales.selectors import Destination, lanes_to
+from locales.selectors import Destination, forget_storefront_on_change, lanes_to, remembered
+
+forget_storefront_on_change(Artist, Category, Gift, GiftImage)
 
 CARD_HEAVY_FIELDS = ("description", "story")
 """Translated long texts a gift card never shows: left out of list queries in every language."""
@@ -166,19 +168,29 @@ def with_display_prices(gifts, *, currency: str, rates: RateTable):
 
 
 def featured_gifts(limit: int = 8) -> list[Gift]:
-    """Pieces for the home page: featured ones first, then the most given, so the shelf is never empty."""
-    return list(public_gift_cards().order_by("-featured", "-popularity", "-published_at", "-id")[:limit])
+    """Pieces for the home page: featured ones first, then the most given, so the shelf is never empty (cached)."""
+    return remembered(
+        f"featured-{limit}",
+        lambda: list(public_gift_cards().order_by("-featured", "-popularity", "-published_at", "-id")[:limit]),
+    )
 
 
 def public_gift(slug: str) -> Gift | None:
-    """A public gift with its artist, market, category and every image, in display order (two queries)."""
-    return (
-        Gift.objects.public()
-        .select_related("artist__home_locale", "category__parent")
-        .prefetch_related(Prefetch("images", queryset=GiftImage.objects.order_by("position", "id")))
-        .filter(slug=slug)
-        .first()
+    """A public gift with its artist, market and category (one query, cached); its images come from `gift_images`.
+
+    Cached like the rest of the storefront: unpublishing the gift or suspending its artist retires the entry.
+    """
+    return remembered(
+        f"gift:{slug}",
+        lambda: (
+            Gift.objects.public().select_related("artist__home_locale", "category__parent").filter(slug=slug).first()
+        ),
     )
+
+
+def gift_images(gift: Gift) -> list[GiftImage]:
+    """Every image of a gift in display order (one query), read apart so a cached gift page need not read them."""
+    return list(gift.images.order_by("position", "id"))
 
 
 def more_by_artist(gift: Gift, limit: int = 4) -> list[Gift]:
@@ -197,7 +209,11 @@ def gifts_from_market(market: Locale, limit: int = 12) -> list[Gift]:
 
 
 def categories_for_filter() -> list[Category]:
-    """Every category, parents before their children, for the browse filter (one query)."""
+    """Every category, parents before their children, for the browse filter (one query, cached)."""
+    return remembered("filter-categories", _categories_in_order)
+
+
+def _categories_in_order() -> list[Category]:
     categories = list(Category.objects.select_related("parent").order_by("position", "slug"))
     parents = [category for category in categories if category.parent_id is None]
     ordered = []
@@ -207,19 +223,36 @@ def categories_for_filter() -> list[Category]:
     return ordered
 
 
+def artists_for_filter() -> list[Artist]:
+    """Approved artists by name with their market, for the browse filter (one query, cached)."""
+    from artists.selectors import public_artists
+
+    return remembered("filter-artists", lambda: list(public_artists()))
+
+
 def destination_countries() -> list[str]:
-    """ISO codes of the countries an active lane reaches, for "ships to" pickers (one query)."""
-    return sorted(
-        set(ShippingLane.objects.active().values_list("destination_country", flat=True).order_by().distinct())
+    """ISO codes of the countries an active lane reaches, for "ships to" pickers (one query, cached)."""
+    return remembered(
+        "lane-countries",
+        lambda: sorted(
+            set(ShippingLane.objects.active().values_list("destination_country", flat=True).order_by().distinct())
+        ),
     )
 
 
 def markets_with_artist_counts(markets_queryset=None) -> list[Locale]:
-    """Launched markets, each with `artist_count`: how many approved artists work there (one query)."""
+    """Launched markets, each with `artist_count`: how many approved artists work there (one query).
+
+    The launched markets' list is cached; a narrower `markets_queryset` is read fresh.
+    """
     from artists.models import ArtistStatus
 
-    queryset = markets_queryset if markets_queryset is not None else Locale.objects.launched()
-    return list(queryset.annotate(artist_count=Count("artists", filter=Q(artists__status=ArtistStatus.APPROVED))))
+    def annotated(queryset):
+        return list(queryset.annotate(artist_count=Count("artists", filter=Q(artists__status=ArtistStatus.APPROVED))))
+
+    if markets_queryset is not None:
+        return annotated(markets_queryset)
+    return remembered("markets-with-artist-counts", lambda: annotated(Locale.objects.launched()))
 
 
 @dataclass(frozen=True)

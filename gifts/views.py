@@ -3,14 +3,24 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from analytics.events import EventName, record_event
 from artists.selectors import public_artist, public_artists
 from gifts import selectors
 from gifts.forms import CatalogFilterForm, DestinationForm, SendPickerForm
 from locales.currency import display_currency, display_price
-from locales.selectors import default_destination, launched_markets, market_for_page, rate_table, resolve_destination
+from locales.selectors import (
+    STOREFRONT_CACHE_SECONDS,
+    default_destination,
+    launched_markets,
+    market_for_page,
+    rate_table,
+    resolve_destination,
+    storefront_version,
+)
 
 PAGE_SIZE = 24
 
@@ -20,19 +30,37 @@ def _prices(request):
     return display_currency(request), rate_table()
 
 
+def _when_rendered(build):
+    """A value read only if the template renders it: inside `{% cache %}`, only when the fragment is missing."""
+    return SimpleLazyObject(build)
+
+
+def _fragment(request, currency: str) -> dict:
+    """What a page's cached fragment varies on: language, display currency, the page with its query, and the
+    storefront's version (any catalog change). Nothing about the visitor: fragments never hold per-user content."""
+    return {
+        "fragment_seconds": STOREFRONT_CACHE_SECONDS,
+        "fragment_key": f"{get_language()}|{currency}|{request.get_full_path()}|{storefront_version()}",
+    }
+
+
 @require_safe
 def home(request):
     """The home page: featured pieces, the "send from … to …" picker and the launched markets."""
     currency, rates = _prices(request)
-    markets = selectors.markets_with_artist_counts()
-    featured = selectors.with_display_prices(selectors.featured_gifts(), currency=currency, rates=rates)
+    markets = _when_rendered(selectors.markets_with_artist_counts)
     return render(
         request,
         "gifts/home.html",
         {
-            "featured": featured,
+            "featured": _when_rendered(
+                lambda: selectors.with_display_prices(selectors.featured_gifts(), currency=currency, rates=rates)
+            ),
             "markets": markets,
-            "picker": SendPickerForm(markets=markets, country_codes=selectors.destination_countries()),
+            "picker": _when_rendered(
+                lambda: SendPickerForm(markets=markets, country_codes=selectors.destination_countries())
+            ),
+            **_fragment(request, currency),
         },
     )
 
@@ -41,30 +69,42 @@ def home(request):
 def gift_list(request):
     """Browse and search the catalog; anything unreadable in the request is left out with a notice."""
     currency, rates = _prices(request)
-    markets = launched_markets()
-    form = CatalogFilterForm(
-        request.GET,
-        markets=markets,
-        categories=selectors.categories_for_filter(),
-        artists=list(public_artists()),
-        country_codes=selectors.destination_countries(),
-    )
-    query, notices = form.catalog_query()
-    gifts = selectors.catalog(query, currency=currency, rates=rates)
-    page = Paginator(gifts, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_display_prices(page.object_list, currency=currency, rates=rates)
+
+    def read_request():
+        form = CatalogFilterForm(
+            request.GET,
+            markets=launched_markets(),
+            categories=selectors.categories_for_filter(),
+            artists=selectors.artists_for_filter(),
+            country_codes=selectors.destination_countries(),
+        )
+        query, notices = form.catalog_query()
+        return form, query, notices
+
+    asked = _when_rendered(read_request)
+
+    def catalog_page():
+        gifts = selectors.catalog(asked[1], currency=currency, rates=rates)
+        page = Paginator(gifts, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = selectors.with_display_prices(page.object_list, currency=currency, rates=rates)
+        return page
+
+    page = _when_rendered(catalog_page)
+    if request.GET.get("q", "").strip():
+        record_event(request, EventName.CATALOG_SEARCHED, result_count=lambda: page.paginator.count)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "gifts/gift_list.html",
         {
-            "form": form,
-            "query": query,
+            "form": _when_rendered(lambda: asked[0]),
+            "query": _when_rendered(lambda: asked[1]),
+            "notices": _when_rendered(lambda: asked[2]),
             "page": page,
-            "notices": notices,
             "currency": currency,
             "query_string": params.urlencode(),
+            **_fragment(request, currency),
         },
     )
 
@@ -80,22 +120,31 @@ def gift_detail(request, slug):
     markets = launched_markets()
     requested = request.GET.get("ships_to", "")
     destination = resolve_destination(requested, markets) or default_destination(markets, get_language())
-    shipping = selectors.shipping_for(gift, destination) if destination else None
-    shipping_price = display_price(shipping.lane.cost, currency, rates) if shipping and shipping.ships else None
-    more = selectors.with_display_prices(selectors.more_by_artist(gift), currency=currency, rates=rates)
+
+    def shipping_price():
+        shipping = page_shipping
+        return display_price(shipping.lane.cost, currency, rates) if shipping and shipping.ships else None
+
+    page_shipping = _when_rendered(lambda: selectors.shipping_for(gift, destination) if destination else None)
+    record_event(request, EventName.GIFT_VIEWED, gift=gift, destination_country=destination or "")
     return render(
         request,
         "gifts/gift_detail.html",
         {
             "gift": gift,
-            "images": list(gift.images.all()),
-            "shipping": shipping,
-            "shipping_price": shipping_price,
+            "images": _when_rendered(lambda: selectors.gift_images(gift)),
+            "shipping": page_shipping,
+            "shipping_price": _when_rendered(shipping_price),
             "destination_unknown": bool(requested) and (destination is None or destination.value != requested),
-            "destination_form": DestinationForm(
-                markets=markets, country_codes=selectors.destination_countries(), current=destination
+            "destination_form": _when_rendered(
+                lambda: DestinationForm(
+                    markets=markets, country_codes=selectors.destination_countries(), current=destination
+                )
             ),
-            "more_by_artist": more,
+            "more_by_artist": _when_rendered(
+                lambda: selectors.with_display_prices(selectors.more_by_artist(gift), currency=currency, rates=rates)
+            ),
+            **_fragment(request, currency),
         },
     )
 
@@ -112,6 +161,7 @@ def artist_detail(request, slug):
     artist = public_artist(slug)
     if artist is None:
         raise Http404("No such artist")
+    record_event(request, EventName.ARTIST_VIEWED, artist=artist)
     currency, rates = _prices(request)
     page = Paginator(selectors.gifts_by_artist(artist), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_display_prices(page.object_list, currency=currency, rates=rates)
@@ -130,7 +180,19 @@ def market_detail(request, slug):
     market = market_for_page(slug)
     if market is None:
         raise Http404("No such market")
+    record_event(request, EventName.MARKET_VIEWED, origin_locale=market)
     currency, rates = _prices(request)
-    gifts = selectors.with_display_prices(selectors.gifts_from_market(market), currency=currency, rates=rates)
-    artists = list(public_artists().filter(home_locale=market))
-    return render(request, "gifts/market_detail.html", {"market": market, "artists": artists, "gifts": gifts})
+    return render(
+        request,
+        "gifts/market_detail.html",
+        {
+            "market": market,
+            "artists": _when_rendered(lambda: list(public_artists().filter(home_locale=market))),
+            "gifts": _when_rendered(
+                lambda: selectors.with_display_prices(
+                    selectors.gifts_from_market(market), currency=currency, rates=rates
+                )
+            ),
+            **_fragment(request, currency),
+        },
+    )

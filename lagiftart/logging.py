@@ -73,7 +73,8 @@ def logging_config(*, fmt: str, level: str, project_id: str) -> dict:
         "root": {"handlers": ["stdout"], "level": level},
         "loggers": {
             # Our request log replaces Django's own (which logs full URLs with query strings for 4xx/5xx).
-            "django.request": {"level": "ERROR"},
+            # Unhandled exceptions are reported once, by analytics on `lagiftart.errors` in Error Reporting's shape.
+            "django.request": {"level": "CRITICAL"},
             "django.server": {"level": "WARNING"},
             # Bad Host headers come from scanners; they get a 400 and our request line, not a stack trace.
             "django.security.DisallowedHost": {"level": "CRITICAL"},

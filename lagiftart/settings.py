@@ -74,10 +74,12 @@ INSTALLED_APPS = [
     "artists",
     "gifts",
     "compliance",
+    "analytics",
 ]
 
 MIDDLEWARE = [
     "lagiftart.middleware.RequestContextMiddleware",
+    "analytics.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lagiftart.middleware.SecurityHeadersMiddleware",
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffBackOfficeMiddleware",
 ]
 
 ROOT_URLCONF = "lagiftart.urls"
@@ -264,6 +267,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The staff admin lives under a prefix from settings, not /admin/.
 ADMIN_URL_PREFIX = env.str("ADMIN_URL_PREFIX", default="backoffice/").strip("/") + "/"
+# Staff sessions (MFA required, accounts.middleware): seconds from login, and seconds idle, before a new login.
+STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=2 * 60 * 60)
+STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -324,3 +330,24 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # balancer sends it with a custom request header `X-Client-Geo-Location:{client_region},{client_region_subdivision}`.
 # Empty: no header is trusted and visitors we cannot place get the strictest rules (docs/compliance.md).
 COMPLIANCE_GEO_HEADER = env.str("COMPLIANCE_GEO_HEADER", default="")
+
+# Payments (gifts/payments.py): Stripe when a secret key is set; otherwise the built-in test provider, which
+# only runs where PAYMENTS_TEST_PROVIDER allows it (never in production: it accepts test cards for free gifts).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com").rstrip("/")
+PAYMENTS_TEST_PROVIDER = env.bool("PAYMENTS_TEST_PROVIDER", default=LOCAL)
+
+# Analytics (docs/analytics.md): events are kept this many days, then `manage.py prune_events` deletes them.
+ANALYTICS_RETENTION_DAYS = env.int("ANALYTICS_RETENTION_DAYS", default=395)
+# /metrics answers loopback callers (the Managed Prometheus sidecar) and anyone with this bearer token.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# prometheus-client's multiprocess mode for gunicorn's workers: a writable directory, emptied at container start.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+# Front-end monitoring: the share of page views that load the Web Vitals reporter, the largest report accepted
+# (bytes) and reports per minute from one address.
+BEACON_SAMPLE_RATE = env.float("BEACON_SAMPLE_RATE", default=1.0)
+BEACON_MAX_BYTES = env.int("BEACON_MAX_BYTES", default=4096)
+BEACON_RATE_LIMIT = env.int("BEACON_RATE_LIMIT", default=30)
+# Cloud Error Reporting groups errors by service and version: Cloud Run sets K_SERVICE and K_REVISION.
+ERROR_REPORTING_SERVICE = env.str("K_SERVICE", default="lagiftart")
+ERROR_REPORTING_VERSION = env.str("K_REVISION", default="local")

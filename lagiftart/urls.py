@@ -7,16 +7,19 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from gifts import giving_views
 from gifts.sitemaps import SITEMAPS
 from lagiftart import health, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("", include("analytics.urls")),
     path("floor", views.floor, name="floor"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path(settings.ADMIN_URL_PREFIX, admin.site.urls),
+    path("g/<str:token>/", giving_views.recipient_redirect, name="recipient_redirect"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -24,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("accounts.urls")),
     path("privacy/", include("compliance.urls")),
     path("", include("locales.urls")),
+    path("", include("artists.urls")),  # before gifts: artists/apply/ is not an artist slug
     path("", include("gifts.urls")),
 )
 

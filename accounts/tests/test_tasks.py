@@ -143,7 +143,7 @@ def run_worker():
         logger.setLevel(level)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_queue_holds_the_email_until_the_worker_sends_it(database_tasks, run_worker):
     result = send_email.enqueue(to="lena@example.com", template=WELCOME, context={"full_name": "Lena"}, language="de")
 
@@ -163,7 +163,7 @@ def test_database_queue_holds_the_email_until_the_worker_sends_it(database_tasks
     assert message.subject == in_language("de", "Welcome to %(site_name)s", site_name="LaGiftArt")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_records_a_failed_email_and_still_sends_the_next_one(database_tasks, run_worker):
     broken = send_email.enqueue(
         to="ana@example.com", template="accounts/email/no-such-message", context={}, language="en"
@@ -182,7 +182,7 @@ def test_worker_records_a_failed_email_and_still_sends_the_next_one(database_tas
     ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_email_enqueued_in_a_rolled_back_transaction_is_never_sent(database_tasks, run_worker):
     """The queue lives in the same database: a signup that fails takes its welcome email with it."""
 

@@ -145,17 +145,13 @@ def test_a_signed_in_choice_is_kept_with_the_account(client, make_user, in_eu):
     assert banner(client.get(NOTICE, headers=in_eu).content.decode()) is None
 
 
-@pytest.mark.parametrize(
-    ("language", "accept", "reject"),
-    [
-        ("es", "Aceptar todo", "Rechazar todo"),
-        ("fr", "Tout accepter", "Tout refuser"),
-        ("de", "Alle akzeptieren", "Alle ablehnen"),
-        ("ja", "すべて許可", "すべて拒否"),
-        ("pt-br", "Aceitar tudo", "Rejeitar tudo"),
-    ],
-)
-def test_the_banner_speaks_the_visitors_language(client, in_eu, language, accept, reject):
+@pytest.mark.parametrize("language", ["es", "fr", "de", "ja", "pt-br"])
+def test_the_banner_speaks_the_visitors_language(client, in_eu, language):
+    from django.utils import translation
+
+    with translation.override(language):
+        accept, reject = translation.gettext("Accept all"), translation.gettext("Reject all")
+    assert (accept, reject) != ("Accept all", "Reject all"), f"the banner is not translated into {language}"
     html = banner(client.get(f"/{language}/privacy/", headers=in_eu).content.decode())
     assert accept in html and reject in html
     assert f'action="/{language}/privacy/consent/"' in html

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from compliance import links
 from compliance.models import (
@@ -125,7 +125,10 @@ def test_the_export_is_a_zip_with_every_category_and_a_readme_in_the_subjects_la
     assert requests[0]["kind"] == "access"
     readme = archive.read("README.txt").decode()
     assert "Jede JSON-Datei enthält eine Art von Daten" in readme
-    assert "compliance.consent.json: Ihre Datenschutzeinstellungen" in readme
+    with translation.override("de"):
+        consent_label = translation.gettext("Your privacy choices (consent records)")
+    assert consent_label != "Your privacy choices (consent records)"
+    assert f"compliance.consent.json: {consent_label}" in readme
     assert dsr.events.filter(kind=RequestEventKind.EXPORT_DOWNLOADED).exists()
 
 

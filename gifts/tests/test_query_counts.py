@@ -59,7 +59,7 @@ PAGES = [
     ("/en/gifts/piece-0/?ships_to=FR", {1: 7, 50: 8}),
     # artist, rates, count, page of gifts, cover images
     ("/en/artists/artist-0/", 5),
-    # market, rates, newest gifts, cover images, artists
+    # launched markets (the market comes from them), rates, newest gifts, cover images, artists
     ("/en/markets/north-texas/", 5),
 ]
 
@@ -78,3 +78,27 @@ def test_page_cost_does_not_grow_with_the_catalog(client, django_assert_num_quer
         response = client.get(url)
     assert response.status_code == 200
     assert "Bowl number" in response.content.decode(), "the page shows gifts"
+
+
+SECOND_VISIT = [
+    # everything comes from the storefront cache: reference data and the rendered content
+    ("/en/", 0),
+    ("/en/gifts/", 0),
+    ("/fr/gifts/?q=bowl&ships_to=FR&category=ceramics&min_price=1&max_price=500&sort=price_low", 0),
+    ("/ja/gifts/?origin=north-texas&sort=popular&page=1", 0),
+    ("/en/gifts/piece-0/?ships_to=FR", 0),
+    # artist, count, page of gifts, cover images (rates come from the cache)
+    ("/en/artists/artist-0/", 4),
+    ("/en/markets/north-texas/", 0),
+]
+
+
+@pytest.mark.parametrize("size", [1, 50])
+@pytest.mark.parametrize(("url", "queries"), SECOND_VISIT)
+def test_a_second_visit_reads_almost_nothing_from_the_database(client, django_assert_num_queries, size, url, queries):
+    build_catalog(size)
+    first = client.get(url)
+    with django_assert_num_queries(queries):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second.content.decode().count("Bowl number") == first.content.decode().count("Bowl number") > 0
