@@ -47,7 +47,8 @@ def pytest_runtest_teardown(item, nextitem):
     marked `serialized_rollback=True`, so Django keeps a snapshot of the migrated database to restore from.
     """
     yield
-    if not _flushes_the_database(item):
+    # After the session's last test the test database is already gone: there is nothing left to restore for.
+    if nextitem is None or not _flushes_the_database(item):
         return
     from django.db import connections
 
