@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from analytics.events import retention_days, user_pseudonym, visitor_pseudonym
-from analytics.models import ActivityEvent
+from analytics.models import ActivityEvent, WebVitalSample
 from compliance.registry import PersonalDataProvider, Subject, register
 
 
@@ -54,6 +54,19 @@ def erase_events(subject: Subject) -> dict:
     return {"deleted": deleted}
 
 
+def retain_events(now, dry_run: bool) -> dict:
+    """What `manage.py prune_events` deletes, as part of the daily retention job: events and Web Vitals samples
+    older than ANALYTICS_RETENTION_DAYS."""
+    cutoff = now - timedelta(days=retention_days())
+    expired = {
+        "events_deleted": ActivityEvent.objects.filter(occurred_at__lt=cutoff),
+        "web_vitals_deleted": WebVitalSample.objects.filter(recorded_at__lt=cutoff),
+    }
+    if dry_run:
+        return {kind: rows.count() for kind, rows in expired.items()}
+    return {kind: rows.delete()[0] for kind, rows in expired.items()}
+
+
 register(
     PersonalDataProvider(
         category="analytics.events",
@@ -61,5 +74,6 @@ register(
         export=export_events,
         erase=erase_events,
         erase_order=100,
+        retain=retain_events,
     )
 )

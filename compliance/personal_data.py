@@ -3,11 +3,13 @@
 Registered from ComplianceConfig.ready(), the same way every app registers its own `personal_data.py`.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from compliance.models import ConsentRecord, DataSubjectRequest
+from compliance.models import ConsentRecord, DataSubjectRequest, RequestEvent, RequestEventKind, RequestStatus
 from compliance.registry import PersonalDataProvider, Subject, register
 
 
@@ -93,6 +95,44 @@ def erase_requests(subject: Subject) -> dict:
     return {"pseudonymized": len(requests), "export_files_deleted": len(files)}
 
 
+UNCONFIRMED_REQUEST_LIFETIME = timedelta(days=30)
+"""An unconfirmed request is kept this long (the confirmation link itself dies after a day), then deleted: it
+holds an address that never proved it wanted anything from us."""
+
+
+def retain_requests(now, dry_run: bool) -> dict:
+    """Delete export files past their 7 days (the request keeps a note that it was deleted) and requests nobody
+    confirmed within UNCONFIRMED_REQUEST_LIFETIME."""
+    from compliance.services import private_storage
+
+    expired_exports = DataSubjectRequest.objects.exclude(export_file="").filter(export_expires_at__lte=now)
+    unconfirmed = DataSubjectRequest.objects.filter(
+        status=RequestStatus.AWAITING_CONFIRMATION, received_at__lt=now - UNCONFIRMED_REQUEST_LIFETIME
+    )
+    if dry_run:
+        return {"export_files_deleted": expired_exports.count(), "unconfirmed_requests_deleted": unconfirmed.count()}
+    requests = list(expired_exports.select_for_update())
+    files = [dsr.export_file for dsr in requests]
+    for dsr in requests:
+        dsr.export_file = ""
+        dsr.export_expires_at = None
+    DataSubjectRequest.objects.bulk_update(requests, ["export_file", "export_expires_at"])
+    RequestEvent.objects.bulk_create(
+        RequestEvent(request=dsr, kind=RequestEventKind.NOTE, at=now, note="Export file deleted: it had expired.")
+        for dsr in requests
+    )
+
+    def delete_files():
+        storage = private_storage()
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    unconfirmed_count = unconfirmed.count()
+    unconfirmed.delete()
+    return {"export_files_deleted": len(files), "unconfirmed_requests_deleted": unconfirmed_count}
+
+
 def register_providers() -> None:
     register(
         PersonalDataProvider(
@@ -110,6 +150,7 @@ def register_providers() -> None:
             export=export_requests,
             erase=erase_requests,
             erase_order=1000,
+            retain=retain_requests,
         )
     )
 

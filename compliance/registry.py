@@ -12,16 +12,21 @@ and imports that module from its AppConfig.ready():
         export=export_orders,      # Subject -> JSON-able data (lists, dicts, strings, numbers, None)
         erase=erase_orders,        # Subject -> JSON-able summary: {"deleted": 2, "pseudonymized": 5}
         erase_order=100,
+        retain=retain_orders,      # optional: (now, dry_run) -> {"pseudonymized": 2}, the daily retention work
     ))
 
 `erase` runs inside the erasure's transaction: raise to abort the whole erasure; never send email or call
-another service from it (do that on commit).
+another service from it (do that on commit). `retain`, when given, is the app's share of the daily
+`manage.py enforce_retention`: it removes or pseudonymizes what has outlived its period, as of `now`, and returns
+how many rows it touched (or, with `dry_run`, would touch) by kind. It must be idempotent and change nothing when
+`dry_run` is true; it runs in its own transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.utils.functional import Promise
@@ -46,6 +51,7 @@ class PersonalDataProvider:
 
     `erase_order` sorts erasure: data that points at the account (orders, carts, applications) at 100, the
     account itself at 900, compliance's own records at 1000, so nothing is cascaded away before it is handled.
+    `retain(now, dry_run)`, when set, enforces the category's retention period (see the module docstring).
     """
 
     category: str
@@ -53,6 +59,7 @@ class PersonalDataProvider:
     export: Callable[[Subject], Any]
     erase: Callable[[Subject], dict]
     erase_order: int = 100
+    retain: Callable[[datetime, bool], dict[str, int]] | None = None
 
 
 class RegistryError(Exception):
