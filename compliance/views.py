@@ -230,8 +230,12 @@ def download_export(request, key: str):
 
 
 def _private(response):
-    """Pages reached by a secret link: never cached, never indexed, never sent on as a referrer."""
-    response["Referrer-Policy"] = "no-referrer"
+    """Pages reached by a secret link: never cached, never indexed, never sent to another site as a referrer.
+
+    `same-origin` rather than `no-referrer`, which makes Chromium send `Origin: null` and fail the page's own forms'
+    CSRF check.
+    """
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store"
     return response

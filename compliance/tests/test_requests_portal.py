@@ -199,7 +199,7 @@ def test_status_pages_are_never_cached_or_indexed(client, mailoutbox):
     status = confirmed(client, mailoutbox, kind="restriction")
     response = client.get(status)
     assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
 
 
