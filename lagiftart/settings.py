@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # accounts comes before allauth so its templates override allauth's (allauth/layouts/base.html and pages).
     "accounts",
     "allauth",
@@ -271,10 +273,29 @@ ADMIN_URL_PREFIX = env.str("ADMIN_URL_PREFIX", default="backoffice/").strip("/")
 STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=2 * 60 * 60)
 STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
 
+# The API (/api/v1/, docs/api.md): every error is one problem+json shape (lagiftart.rest.problem_handler); views
+# say what they allow, so the defaults refuse: no authentication class lets a request through unless a view opts in.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api_auth.ScopedAccess", "rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "lagiftart.rest.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lagiftart.rest.problem_handler",
+    "DEFAULT_FILTER_BACKENDS": ["lagiftart.rest.KnownQueryParameters"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LaGiftArt API",
+    "DESCRIPTION": "Catalog, shipping quotes, carts and orders of LaGiftArt. Errors are RFC 9457 problem details.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Security: everything on by default in production; local development over plain HTTP relaxes cookies.

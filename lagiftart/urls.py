@@ -9,7 +9,7 @@ from django.views.static import serve
 
 from gifts import giving_views
 from gifts.sitemaps import SITEMAPS
-from lagiftart import health, views
+from lagiftart import api, health, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path(settings.ADMIN_URL_PREFIX, admin.site.urls),
     path("g/<str:token>/", giving_views.recipient_redirect, name="recipient_redirect"),
+    *api.urlpatterns,
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,129 @@
+"""What every API endpoint shares, reached through the REST_FRAMEWORK settings so apps never import it.
+
+One error shape (`problem_handler`), page-number pagination (`PagePagination`) and the refusal of query parameters
+a view does not declare (`KnownQueryParameters`). The routes themselves are in lagiftart/api.py.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, status
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+# A stable, readable `title` per status, translated; `detail` says what happened to this request.
+TITLES = {
+    400: gettext_lazy("Bad request"),
+    401: gettext_lazy("Authentication required"),
+    403: gettext_lazy("Forbidden"),
+    404: gettext_lazy("Not found"),
+    405: gettext_lazy("Method not allowed"),
+    406: gettext_lazy("Not acceptable"),
+    409: gettext_lazy("Conflict"),
+    412: gettext_lazy("Precondition failed"),
+    415: gettext_lazy("Unsupported media type"),
+    422: gettext_lazy("Unprocessable request"),
+    428: gettext_lazy("Precondition required"),
+    429: gettext_lazy("Too many requests"),
+}
+
+
+def problem_type(code: str) -> str:
+    """The `type` URI of a problem: a stable name clients can switch on, documented in docs/api.md."""
+    return f"urn:lagiftart:problem:{code}"
+
+
+def problem_handler(exc, context):
+    """Every API error as an RFC 9457 problem: type, title, status, detail, and `errors` by field for bad input.
+
+    Django's own 404 and PermissionDenied, and model ValidationErrors raised by services, become their API
+    counterparts; anything else is a real bug and stays a 500 that Error Reporting sees.
+    """
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    code = exc.get_codes() if isinstance(exc, exceptions.ValidationError) else exc.default_code
+    body = {
+        "type": problem_type(code if isinstance(code, str) else "invalid"),
+        "title": str(TITLES.get(exc.status_code, exc.default_detail)),
+        "status": exc.status_code,
+    }
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _field_errors(exc.detail)
+        general = errors.pop("non_field_errors", []) + errors.pop("detail", [])
+        body["detail"] = " ".join(general) if general else _("Some of the values sent are not valid.")
+        if errors:
+            body["errors"] = errors
+    else:
+        body["detail"] = str(exc.detail)
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(max(1, int(exc.wait)))
+    return Response(body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _field_errors(detail, prefix="") -> dict[str, list[str]]:
+    """DRF's nested error detail flattened to dotted paths: {"recipient.postal_code": ["…"], "lines.0.quantity": …}."""
+    if isinstance(detail, dict):
+        flat = {}
+        for key, value in detail.items():
+            flat.update(_field_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, value in enumerate(detail):
+            if value:
+                flat.update(_field_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(message) for message in messages]}
+
+
+class Conflict(exceptions.APIException):
+    """The request is well formed but the world changed under it (stock ran out, a lane closed): 409."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("The request conflicts with the current state of the resource.")
+    default_code = "conflict"
+
+
+class PagePagination(PageNumberPagination):
+    """`?page=` and `?page_size=` (at most 100); the count and the page's links ride with the results."""
+
+    page_size = 24
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    invalid_page_message = gettext_lazy("There is no page {page_number}.")
+
+
+class KnownQueryParameters(BaseFilterBackend):
+    """A query parameter the view does not declare is a 400 with its name, not silently ignored.
+
+    Views list theirs in `query_parameters`; pagination's and `format` are always allowed. It runs for list views
+    and, through `get_object()`, for detail views, as the first of the default filter backends.
+    """
+
+    always_allowed = frozenset({"page", "page_size"})
+
+    def filter_queryset(self, request, queryset, view):
+        allowed = self.always_allowed | set(getattr(view, "query_parameters", ()))
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            message = _("Unknown query parameter. This endpoint accepts: %s.") % ", ".join(sorted(allowed))
+            raise exceptions.ValidationError({name: [message] for name in unknown})
+        return queryset
