@@ -2,6 +2,10 @@
 
 The quote the giver reads and the order they place come from the same function, `quote_cart`, run again under
 row locks at placement, so a price, a stock level or a lane that changed in between is caught, not charged.
+
+When the card's bank asks the giver to authenticate (3-D Secure), a checkout that can send the giver to the bank
+(`place_order_with_authentication`) commits the order as placed, holding its stock, and `confirm_order_payment`
+marks it paid once the bank said yes, or cancels it and returns the stock when it said no (docs/giving.md).
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from babel.languages import get_official_languages
@@ -18,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gifts.models import (
@@ -32,7 +36,16 @@ from gifts.models import (
     OrderStatusChange,
     Shipment,
 )
-from gifts.payments import PaymentError, PaymentProvider, payment_provider
+from gifts.payments import (
+    ORDER_METADATA_KEY,
+    PaymentAuthentication,
+    PaymentDeclined,
+    PaymentError,
+    PaymentProvider,
+    PaymentRequiresAction,
+    PaymentResult,
+    payment_provider,
+)
 from gifts.selectors import shipping_for
 from locales.models import DutiesPayer, Locale, ShippingLane
 from locales.money import Money, RateTable
@@ -55,6 +68,27 @@ class LaneClosed(CheckoutError):
 
 class PricesChanged(CheckoutError):
     pass
+
+
+class PaymentArrivedLate(CheckoutError):
+    """The bank confirmed a payment for an order that was no longer waiting for it; the money went back."""
+
+
+AUTHENTICATION_WINDOW = timedelta(minutes=30)
+"""How long an order waiting for the bank's authentication holds its stock before another checkout may take it."""
+
+
+@dataclass(frozen=True)
+class OrderPlacement:
+    """What placing an order led to: a paid order, or (`authentication` set) an order whose payment waits for the
+    giver's bank, with what the browser needs to show the bank's challenge."""
+
+    order: Order
+    authentication: PaymentAuthentication | None = None
+
+    @property
+    def awaits_authentication(self) -> bool:
+        return self.order.status == OrderStatus.PLACED
 
 
 @dataclass(frozen=True)
@@ -319,14 +353,74 @@ def place_order(
 
     One transaction: the giver's row and every gift's row are locked, stock and prices are checked again, the
     payment is taken last, and any failure (a decline included) rolls everything back, leaving stock and the
-    cart as they were.
+    cart as they were. A bank that asks for authentication is refused (PaymentRequiresAction): callers with a page
+    to send the giver to use `place_order_with_authentication`.
     """
+    return _place(
+        cart=cart,
+        giver=giver,
+        recipient=recipient,
+        destination=destination,
+        currency=currency,
+        rates=rates,
+        message=message,
+        reveal_giver=reveal_giver,
+        giver_name=giver_name,
+        payment_token=payment_token,
+        idempotency_key=idempotency_key,
+        expected_total=expected_total,
+        provider=provider,
+        can_authenticate=False,
+    ).order
+
+
+def place_order_with_authentication(
+    *,
+    cart: Cart,
+    giver,
+    recipient: Recipient,
+    destination: Destination,
+    currency: str,
+    rates: RateTable,
+    message: str,
+    reveal_giver: bool,
+    giver_name: str,
+    payment_token: str,
+    idempotency_key: str,
+    expected_total: Decimal | None = None,
+    provider: PaymentProvider | None = None,
+) -> OrderPlacement:
+    """`place_order` for a checkout that can take the giver through their bank's authentication (3-D Secure).
+
+    When the bank asks for it, the order, its stock and the waiting payment are committed together, the cart stays
+    as it is, and the placement carries the authentication to finish with `confirm_order_payment`.
+    """
+    return _place(
+        cart=cart,
+        giver=giver,
+        recipient=recipient,
+        destination=destination,
+        currency=currency,
+        rates=rates,
+        message=message,
+        reveal_giver=reveal_giver,
+        giver_name=giver_name,
+        payment_token=payment_token,
+        idempotency_key=idempotency_key,
+        expected_total=expected_total,
+        provider=provider,
+        can_authenticate=True,
+    )
+
+
+def _place(*, cart, giver, idempotency_key, provider, **details) -> OrderPlacement:
     if not idempotency_key:
         raise CheckoutError(_("This checkout form has expired; please reload the page."))
     existing = Order.objects.filter(giver=giver, idempotency_key=idempotency_key).first()
     if existing is not None:
-        return existing
+        return OrderPlacement(existing)
     provider = provider or payment_provider()
+    release_expired_authentications(gift_ids=list(CartLine.objects.filter(cart=cart).values_list("gift_id", flat=True)))
     charged: list = []
     try:
         with transaction.atomic():
@@ -334,27 +428,19 @@ def place_order(
             get_user_model().objects.select_for_update().filter(pk=giver.pk).first()
             existing = Order.objects.filter(giver=giver, idempotency_key=idempotency_key).first()
             if existing is not None:
-                return existing
+                return OrderPlacement(existing)
             return _place_locked(
                 cart=cart,
                 giver=giver,
-                recipient=recipient,
-                destination=destination,
-                currency=currency,
-                rates=rates,
-                message=message,
-                reveal_giver=reveal_giver,
-                giver_name=giver_name,
-                payment_token=payment_token,
                 idempotency_key=idempotency_key,
-                expected_total=expected_total,
                 provider=provider,
                 charged=charged,
+                **details,
             )
     except IntegrityError:
         existing = Order.objects.filter(giver=giver, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing
+            return OrderPlacement(existing)
         _refund_after_failure(provider, charged, idempotency_key)
         raise
     except CheckoutError:
@@ -389,7 +475,8 @@ def _place_locked(
     expected_total,
     provider,
     charged,
-):
+    can_authenticate,
+) -> OrderPlacement:
     lines = list(CartLine.objects.filter(cart=cart).order_by("added_at", "id"))
     if not lines:
         raise CheckoutError(_("Your cart is empty."))
@@ -481,19 +568,150 @@ def _place_locked(
                 stock=F("stock") - line.quantity, popularity=F("popularity") + line.quantity
             )
     _record(order, to=OrderStatus.PLACED, by=giver)
-    result = provider.charge(
-        amount=quote.total,
-        token=payment_token,
-        idempotency_key=f"{giver.pk}-{idempotency_key}",
-        description=f"LaGiftArt order {order.pk}",
-    )
+    try:
+        result = provider.charge(
+            amount=quote.total,
+            token=payment_token,
+            idempotency_key=f"{giver.pk}-{idempotency_key}",
+            description=f"LaGiftArt order {order.pk}",
+            order_id=order.pk,
+            can_authenticate=can_authenticate,
+        )
+    except PaymentRequiresAction as action:
+        if not can_authenticate or action.authentication is None:
+            raise
+        # Committed as placed: the stock stays held for the giver while their bank asks them to confirm.
+        order.payment_provider = provider.name
+        order.save(update_fields=["payment_provider", "updated_at"])
+        return OrderPlacement(order, action.authentication)
     charged.append(result)
+    _mark_paid(order, result, by=giver)
+    CartLine.objects.filter(cart=cart).delete()
+    return OrderPlacement(order)
+
+
+def _mark_paid(order: Order, result: PaymentResult, *, by, note: str = "") -> None:
     order.status = OrderStatus.PAID
     order.payment_provider = result.provider
     order.payment_reference = result.reference
     order.card_last4 = result.last4
     order.save(update_fields=["status", "payment_provider", "payment_reference", "card_last4", "updated_at"])
-    _record(order, to=OrderStatus.PAID, by=giver, previous=OrderStatus.PLACED)
-    CartLine.objects.filter(cart=cart).delete()
+    _record(order, to=OrderStatus.PAID, by=by, previous=OrderStatus.PLACED, note=note)
     notify_giver(order, "gifts/email/order_placed")
-    return order
+
+
+def awaiting_authentication():
+    """Orders committed while the card's bank asks the giver to confirm: placed, sent to a provider, not yet paid."""
+    return Order.objects.filter(status=OrderStatus.PLACED, payment_reference="").exclude(payment_provider="")
+
+
+def is_awaiting_authentication(order: Order) -> bool:
+    return order.status == OrderStatus.PLACED and not order.payment_reference and bool(order.payment_provider)
+
+
+def release_unpaid_order(*, order_id: int, note: str) -> bool:
+    """Cancel an order whose payment the bank never confirmed and put its pieces back on the shelf; the cart was
+    never emptied. False when the order is no longer waiting (paid, or already released)."""
+    with transaction.atomic():
+        order = awaiting_authentication().select_for_update().filter(pk=order_id).first()
+        if order is None:
+            return False
+        returned: dict[int, int] = {}
+        for gift_id, quantity in order.lines.values_list("gift_id", "quantity"):
+            returned[gift_id] = returned.get(gift_id, 0) + quantity
+        # In id order, as placement locks them, so a release and a checkout never wait on each other in a circle.
+        for gift_id in sorted(returned):
+            Gift.objects.filter(pk=gift_id).update(
+                stock=F("stock") + returned[gift_id], popularity=F("popularity") - returned[gift_id]
+            )
+        order.status = OrderStatus.CANCELLED
+        order.save(update_fields=["status", "updated_at"])
+        _record(order, to=OrderStatus.CANCELLED, by=None, previous=OrderStatus.PLACED, note=note)
+    return True
+
+
+def release_expired_authentications(*, gift_ids: list[int] | None = None) -> int:
+    """Release orders that waited longer than AUTHENTICATION_WINDOW for the bank (the giver left the challenge);
+    `gift_ids` limits it to orders holding those pieces. Returns how many were released."""
+    waiting = awaiting_authentication().filter(placed_at__lt=timezone.now() - AUTHENTICATION_WINDOW)
+    if gift_ids is not None:
+        if not gift_ids:
+            return 0
+        waiting = waiting.filter(lines__gift_id__in=gift_ids)
+    released = 0
+    for order_id in waiting.values_list("pk", flat=True).distinct():
+        released += release_unpaid_order(
+            order_id=order_id, note=_("Your bank's confirmation did not arrive in time; the pieces went back on sale.")
+        )
+    return released
+
+
+def confirm_order_payment(*, order: Order, reference: str, by=None, provider: PaymentProvider | None = None) -> Order:
+    """After the giver's bank authentication: ask the provider how the payment ended and settle the order.
+
+    Paid: the order is marked paid, the ordered pieces leave the cart and the giver gets the confirmation (all in
+    one transaction; a second call, e.g. the webhook after the browser, finds it paid and changes nothing).
+    Refused: the order is cancelled, its stock returned, the cart untouched, and PaymentDeclined says so.
+    Still waiting: PaymentRequiresAction or PaymentPending, nothing changes. A payment that arrives for an order
+    that stopped waiting is refunded (PaymentArrivedLate).
+    """
+    if order.status != OrderStatus.PLACED and order.payment_reference == reference:
+        return order
+    provider = provider or payment_provider()
+    try:
+        result = provider.confirm(reference=reference, order_id=order.pk, amount=order.total_money)
+    except PaymentDeclined:
+        release_unpaid_order(order_id=order.pk, note=_("The card's bank did not confirm the payment."))
+        provider.cancel(reference=reference, idempotency_key=f"order-{order.pk}")
+        raise
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != OrderStatus.PLACED and locked.payment_reference == result.reference:
+            return locked
+        if is_awaiting_authentication(locked):
+            _mark_paid(locked, result, by=by, note=_("Confirmed by the card's bank."))
+            CartLine.objects.filter(cart__user_id=locked.giver_id, gift_id__in=locked.lines.values("gift_id")).delete()
+            return locked
+    try:
+        provider.refund(reference=result.reference, idempotency_key=f"late-{result.reference}")
+    except PaymentError:
+        logger.exception("refund of a late payment did not go through", extra={"reference": result.reference})
+        raise PaymentArrivedLate(
+            _("Your bank confirmed the payment after this order was cancelled. Support will refund it in full.")
+        ) from None
+    raise PaymentArrivedLate(
+        _("Your bank confirmed the payment after this order was cancelled, so we refunded it in full.")
+    )
+
+
+def apply_payment_event(*, event: dict, provider: PaymentProvider | None = None) -> str:
+    """Settle an order from a provider's signed notice about its payment (Stripe's `payment_intent.*` webhooks), for
+    the giver who closed the page between their bank's answer and ours. Returns what happened, for the log.
+
+    Idempotent: an order already paid, or already released, is left as it is. A notice about an order we cannot
+    see is ignored: it is a checkout whose transaction has not committed yet, which settles itself.
+    """
+    kind = event.get("type", "")
+    intent = (event.get("data") or {}).get("object") or {}
+    order_id = str((intent.get("metadata") or {}).get(ORDER_METADATA_KEY, ""))
+    if intent.get("object") != "payment_intent" or not order_id.isdigit() or not intent.get("id"):
+        return "ignored"
+    order = Order.objects.filter(pk=int(order_id)).first()
+    if order is None:
+        return "ignored"
+    if kind == "payment_intent.succeeded":
+        if order.status != OrderStatus.PLACED and order.payment_reference == intent["id"]:
+            return "already paid"
+        try:
+            confirm_order_payment(order=order, reference=intent["id"], provider=provider)
+        except PaymentArrivedLate:
+            return "refunded"
+        except PaymentDeclined:
+            return "released"
+        return "paid"
+    if kind in {"payment_intent.payment_failed", "payment_intent.canceled"}:
+        if order.payment_reference == intent["id"]:
+            return "already paid"
+        released = release_unpaid_order(order_id=order.pk, note=_("The card's bank did not confirm the payment."))
+        return "released" if released else "unchanged"
+    return "ignored"

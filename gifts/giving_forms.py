@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from decimal import Decimal
 
@@ -14,7 +15,12 @@ from accounts.forms import AddressForm
 from gifts.cart import MAX_QUANTITY
 from gifts.checkout import Recipient, destination_for_address
 from gifts.models import MESSAGE_MAX_LENGTH
-from gifts.payments import TEST_CARD_DECLINED, TEST_CARD_PAID, TEST_CARD_REQUIRES_ACTION, is_test_mode
+from gifts.payments import (
+    TEST_CARD_DECLINED,
+    TEST_CARD_PAID,
+    TEST_CARD_REQUIRES_ACTION,
+    is_test_mode,
+)
 from locales.selectors import Destination
 
 
@@ -79,6 +85,10 @@ class RecipientAddressForm(AddressForm):
         )
 
 
+PAYMENT_METHOD_ID = re.compile(r"pm_[A-Za-z0-9_]{1,96}")
+"""A Stripe PaymentMethod id, the only payment detail our server accepts when Stripe takes the payments."""
+
+
 def _test_card_help() -> str:
     return _("Test mode. Pays: %(paid)s. Declined: %(declined)s. Bank asks to confirm: %(action)s.") % {
         "paid": TEST_CARD_PAID,
@@ -117,13 +127,22 @@ class CheckoutForm(forms.Form):
         if expected_total is not None:
             self.initial["expected_total"] = expected_total
         token = self.fields["payment_token"]
-        token.widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
         if is_test_mode():
+            token.widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
             token.label = _("Card number (test)")
             token.help_text = _test_card_help()
         else:
-            token.label = _("Payment method")
-            token.help_text = _("The payment reference our card partner gave your browser.")
+            # The card field is Stripe's own (Stripe.js): this hidden field carries only the PaymentMethod id.
+            token.widget = forms.HiddenInput()
+            token.label = _("Card")
+            token.error_messages["required"] = _("Enter your card details in the card field.")
+
+    def clean_payment_token(self) -> str:
+        token = self.cleaned_data["payment_token"].strip()
+        if not is_test_mode() and not PAYMENT_METHOD_ID.fullmatch(token):
+            # Whatever else arrived here (a card number typed into a tampered page, say) is refused unread.
+            raise forms.ValidationError(_("Enter your card details in the card field."))
+        return token
 
     def renew(self, expected_total: Decimal) -> None:
         """Before showing the form again after a failed submit: a new checkout key (a declined card must not

@@ -356,6 +356,10 @@ COMPLIANCE_GEO_HEADER = env.str("COMPLIANCE_GEO_HEADER", default="")
 # only runs where PAYMENTS_TEST_PROVIDER allows it (never in production: it accepts test cards for free gifts).
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com").rstrip("/")
+# Stripe.js on the checkout page makes the PaymentMethod in the giver's browser with the publishable key (pk_…,
+# public by design); the webhook /payments/stripe/webhook/ checks Stripe's signature with the endpoint's secret.
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 PAYMENTS_TEST_PROVIDER = env.bool("PAYMENTS_TEST_PROVIDER", default=LOCAL)
 
 # Analytics (docs/analytics.md): events are kept this many days, then `manage.py prune_events` deletes them.

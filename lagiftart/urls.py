@@ -20,6 +20,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path(settings.ADMIN_URL_PREFIX, admin.site.urls),
     path("g/<str:token>/", giving_views.recipient_redirect, name="recipient_redirect"),
+    path("payments/stripe/webhook/", giving_views.stripe_webhook, name="stripe_webhook"),
     *api.urlpatterns,
 ]
 

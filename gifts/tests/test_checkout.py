@@ -1,5 +1,7 @@
-"""Placing an order: stock, prices, lanes, customs, duties and payment, all or nothing."""
+"""Placing an order: stock, prices, lanes, customs, duties and payment, all or nothing; the checkout page with
+Stripe's card field, which posts only a PaymentMethod id, and its Content Security Policy."""
 
+import urllib.parse
 from decimal import Decimal
 from unittest import mock
 
@@ -10,6 +12,7 @@ from gifts.checkout import CheckoutError, LaneClosed, OutOfStock, PricesChanged,
 from gifts.models import CartLine, Gift, Order, OrderStatus
 from gifts.orders import OrderError, cancel_order, change_order_status
 from gifts.payments import (
+    ORDER_METADATA_KEY,
     TEST_CARD_DECLINED,
     TEST_CARD_PAID,
     TEST_CARD_REQUIRES_ACTION,
@@ -18,6 +21,7 @@ from gifts.payments import (
     TestPaymentProvider,
 )
 from gifts.tests.giving import build_giving_world, cart_with, lyon_recipient, to_lyon
+from gifts.tests.test_payments import stripe_answer
 from locales.selectors import rate_table
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +244,157 @@ def test_the_giver_gets_the_confirmation_in_their_language(world, mailoutbox, dj
     assert email.extra_headers["Content-Language"] == "fr"
     assert f"/fr/account/orders/{order.pk}/" in email.body
     assert f"/fr/g/{order.recipient_token}/" in email.body
+
+
+@pytest.fixture
+def with_stripe(settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_123"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_123"
+    settings.PAYMENTS_TEST_PROVIDER = False
+
+
+@pytest.fixture
+def giver_client(client, world):
+    client.force_login(world.giver)
+    return client
+
+
+def checkout_form(page, **overrides):
+    """What the checkout page posts: the hidden key and total it rendered, a Lyon address, and `payment_token`."""
+    form = page.context["form"]
+    data = {
+        "recipient-recipient_name": "Claire Martin",
+        "recipient-street_address_1": "12 rue de la République",
+        "recipient-city": "Lyon",
+        "recipient-postal_code": "69002",
+        "message": "Joyeux anniversaire !",
+        "reveal_giver": "on",
+        "giver_name": "Sam",
+        "recipient_language": "fr",
+        "idempotency_key": form.initial["idempotency_key"],
+        "expected_total": str(form.initial["expected_total"]),
+    }
+    data.update(overrides)
+    return data
+
+
+def stripe_paid(*args, **kwargs):
+    card = {"payment_method_details": {"card": {"last4": "4242"}}}
+    return stripe_answer({"id": "pi_1", "status": "succeeded", "latest_charge": card})
+
+
+CHECKOUT = "/en/checkout/?ships_to=lyon"
+
+
+def test_with_stripe_the_checkout_page_mounts_stripes_card_field_instead_of_ours(giver_client, world, with_stripe):
+    cart_with(world.giver, (world.alebrije, 1))
+
+    page = giver_client.get(CHECKOUT)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-stripe-key="pk_test_123"' in html
+    assert '<script src="https://js.stripe.com/v3/"></script>' in html
+    assert '<input type="hidden" name="payment_token"' in html
+    assert "Card number (test)" not in html
+    # Without JavaScript the giver reads why there is no card field (the script hides this once Stripe's is ready).
+    assert "Paying by card needs JavaScript" in html
+
+
+def test_the_test_provider_keeps_the_plain_card_field_and_loads_no_stripe(giver_client, world):
+    cart_with(world.giver, (world.alebrije, 1))
+
+    html = giver_client.get(CHECKOUT).content.decode()
+
+    assert "Card number (test)" in html
+    assert "js.stripe.com" not in html
+    assert "data-stripe-key" not in html
+
+
+def test_a_stripe_checkout_sends_only_the_payment_method_id_to_stripe(giver_client, world, with_stripe):
+    cart_with(world.giver, (world.alebrije, 1))
+    page = giver_client.get(CHECKOUT)
+
+    with mock.patch("urllib.request.urlopen", side_effect=stripe_paid) as urlopen:
+        response = giver_client.post(CHECKOUT, checkout_form(page, payment_token="pm_1Q0PsIJvEtkwdCNYMSaVuRz6"))
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/account/orders/{order.pk}/placed/"
+    assert (order.status, order.payment_provider, order.payment_reference, order.card_last4) == (
+        OrderStatus.PAID,
+        "stripe",
+        "pi_1",
+        "4242",
+    )
+    sent = dict(urllib.parse.parse_qsl(urlopen.call_args.args[0].data.decode()))
+    assert sent["payment_method"] == "pm_1Q0PsIJvEtkwdCNYMSaVuRz6"
+    assert sent[f"metadata[{ORDER_METADATA_KEY}]"] == str(order.pk)
+    assert sent["amount"] == "12500"
+
+
+@pytest.mark.parametrize("token", ["4242424242424242", "4242 4242 4242 4242", "tok_visa", "pm_", "pm_../../x", ""])
+def test_with_stripe_anything_but_a_payment_method_id_is_refused_unsent(giver_client, world, with_stripe, token):
+    cart_with(world.giver, (world.alebrije, 1))
+    page = giver_client.get(CHECKOUT)
+
+    with mock.patch("urllib.request.urlopen") as urlopen:
+        response = giver_client.post(CHECKOUT, checkout_form(page, payment_token=token))
+
+    assert response.status_code == 400
+    assert "Enter your card details in the card field." in response.content.decode()
+    assert not urlopen.called
+    assert Order.objects.count() == 0
+
+
+def csp(response) -> dict[str, list[str]]:
+    directives = {}
+    for part in response["Content-Security-Policy"].split(";"):
+        name, *sources = part.split()
+        directives[name] = sources
+    return directives
+
+
+STRIPE_ORIGINS = {
+    "https://js.stripe.com",
+    "https://*.js.stripe.com",
+    "https://hooks.stripe.com",
+    "https://api.stripe.com",
+}
+
+
+def test_the_checkout_csp_allows_exactly_stripes_origins_and_other_pages_none(giver_client, world, with_stripe):
+    cart_with(world.giver, (world.alebrije, 1))
+
+    policy = csp(giver_client.get(CHECKOUT))
+
+    assert [source for source in policy["script-src"] if "stripe" in source] == [
+        "https://js.stripe.com",
+        "https://*.js.stripe.com",
+    ]
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert policy["frame-src"] == ["https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"]
+    assert policy["connect-src"] == ["'self'", "https://api.stripe.com"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    everything = {source for sources in policy.values() for source in sources if "stripe" in source}
+    assert everything == STRIPE_ORIGINS
+    for other in ("/en/cart/?ships_to=lyon", "/en/gifts/alebrije-jaguar/", "/en/account/orders/", "/en/"):
+        assert "stripe" not in giver_client.get(other)["Content-Security-Policy"], other
+
+
+def test_without_stripe_the_checkout_csp_names_no_stripe_origin(giver_client, world):
+    cart_with(world.giver, (world.alebrije, 1))
+
+    assert "stripe" not in giver_client.get(CHECKOUT)["Content-Security-Policy"]
+
+
+def test_a_stripe_key_without_a_publishable_key_says_card_payment_is_unavailable(
+    giver_client, world, with_stripe, settings
+):
+    settings.STRIPE_PUBLISHABLE_KEY = ""
+    cart_with(world.giver, (world.alebrije, 1))
+
+    html = giver_client.get(CHECKOUT).content.decode()
+
+    assert "Card payment is not available at the moment." in html
+    assert "Pay $125.00 and send" not in html
