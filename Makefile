@@ -61,8 +61,10 @@ messages: $(VENV)/.installed-runtime
 	DJANGO_ENV=local $(PY) manage.py makemessages --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' $(addprefix -l ,$(LANGS))
 	DJANGO_ENV=local $(PY) manage.py compilemessages --ignore '.venv/*'
 
+## `manage.py check --deploy` with production settings: no .env, and a stand-in for the EMAIL_URL secret.
 check-deploy: $(VENV)/.installed-runtime
-	DJANGO_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=lagiftart.example \
+	DJANGO_READ_DOT_ENV=false DJANGO_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+		ALLOWED_HOSTS=lagiftart.example EMAIL_URL=smtp+tls://check:deploy@smtp.lagiftart.example:587 \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -66,14 +66,17 @@ COLUMNS = (
 )
 
 
-def visitor_pseudonym(raw_id: str, day: date) -> str:
-    """The visitor column for a browser id on a UTC day; the salt is SECRET_KEY and the day, so it rotates daily."""
-    return salted_hmac(f"lagiftart.analytics.visitor:{day.isoformat()}", raw_id, algorithm="sha256").hexdigest()[:32]
+def visitor_pseudonym(raw_id: str, day: date, *, secret: str | None = None) -> str:
+    """The visitor column for a browser id on a UTC day; the salt is SECRET_KEY and the day, so it rotates daily.
+
+    `secret` recomputes it under another key (a retired one in SECRET_KEY_FALLBACKS, for export and erasure)."""
+    salt = f"lagiftart.analytics.visitor:{day.isoformat()}"
+    return salted_hmac(salt, raw_id, secret=secret, algorithm="sha256").hexdigest()[:32]
 
 
-def user_pseudonym(user_id: int) -> str:
+def user_pseudonym(user_id: int, *, secret: str | None = None) -> str:
     """The user column: a keyed hash of the account id, the same every day so a buyer's journey links up."""
-    return salted_hmac("lagiftart.analytics.user", str(user_id), algorithm="sha256").hexdigest()[:32]
+    return salted_hmac("lagiftart.analytics.user", str(user_id), secret=secret, algorithm="sha256").hexdigest()[:32]
 
 
 def user_agent_family(user_agent: str) -> str:

@@ -6,3 +6,6 @@ class LaGiftArtConfig(AppConfig):
 
     name = "lagiftart"
     verbose_name = "LaGiftArt"
+
+    def ready(self):
+        from lagiftart import checks  # noqa: F401  (registers the deploy checks)

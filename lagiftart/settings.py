@@ -41,6 +41,9 @@ else:
         raise ImproperlyConfigured(f"Production settings need SECRET_KEY and ALLOWED_HOSTS: {error}") from error
     if len(SECRET_KEY) < 50 or not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Production needs a SECRET_KEY of 50+ characters and a non-empty ALLOWED_HOSTS.")
+# While SECRET_KEY is rotated, the previous key goes here (comma-separated): what it signed (sessions, password-reset
+# links, erasure receipts) still verifies, and nothing new is signed with it (docs/deploy.md, "Rotate a secret").
+SECRET_KEY_FALLBACKS = [key.strip() for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key.strip()]
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -82,8 +85,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "lagiftart.middleware.RequestContextMiddleware",
     "analytics.middleware.RequestMetricsMiddleware",
+    # Cloud Run's probes and the in-instance metrics scraper, before the host check and HTTPS redirect.
+    "lagiftart.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for text when the browser accepts it: nothing in front of Cloud Run compresses (docs/performance.md).
+    "lagiftart.middleware.TextCompressionMiddleware",
     "lagiftart.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -263,7 +270,28 @@ TASKS = {
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lagiftart")}
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Mail. EMAIL_URL (a secret in production) holds the SMTP server and its login in one value, e.g.
+# smtp+tls://USER:PASSWORD@smtp.example.com:587 (STARTTLS) or smtp+ssl://USER:PASSWORD@smtp.example.com:465, the
+# password percent-encoded; it sets the backend, host, port, login and TLS/SSL, and wins over EMAIL_BACKEND. Only
+# its parts become settings, never the URL itself: Django's error reports hide EMAIL_HOST_PASSWORD, not a URL.
+# Without it: the console backend locally, and SMTP on localhost in production, which fails loudly rather than printing
+# one-time links into the logs; `check --deploy` reports that (lagiftart/checks.py).
+_email_url = env.str("EMAIL_URL", default="")
+if _email_url:
+    _email = environ.Env.email_url_config(_email_url)
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+    EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+    EMAIL_PORT = _email["EMAIL_PORT"] or (465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+else:
+    _backend = "console" if LOCAL else "smtp"
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=f"django.core.mail.backends.{_backend}.EmailBackend")
+# Seconds before an SMTP connection or reply is given up: a request that sends mail (a data-subject request's
+# confirmation) must not hold a gunicorn thread until Cloud Run's request timeout.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LaGiftArt <hello@lagiftart.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -286,7 +286,8 @@ def test_exports_bucket_deletes_files_when_the_export_link_expires():
 
 def test_log_sinks_route_activity_and_requests_into_partitioned_tables():
     streams = module(PLATFORM)["locals"]["log_streams"]
-    assert {stream["logger"] for stream in streams.values()} == {"lagiftart.activity", "lagiftart.request"}
+    loggers = {stream["logger"] for stream in streams.values()}
+    assert loggers == {"lagiftart.activity", "lagiftart.request", "lagiftart.erasures"}
     sink = resources(PLATFORM, "google_logging_project_sink")["to_bigquery"]
     assert "labels.python_logger" in sink["filter"]
     assert first(sink["bigquery_options"])["use_partitioned_tables"] is True
@@ -336,3 +337,105 @@ def test_cloudbuild_moves_traffic_only_after_migrate_and_smoke_test():
     assert "--fail" in steps["smoke-test"]["args"][-1]
     for step in order[: order.index("move-traffic")]:
         assert "update-traffic" not in str(steps[step]["args"]), f"{step} moves traffic too early"
+
+
+# The Managed Service for Prometheus sidecar's built-in RunMonitoring configuration, used when no file is mounted at
+# /etc/rungmp/config.yaml: it scrapes http://0.0.0.0:8080/metrics every 30 s (GoogleCloudPlatform/run-gmp-sidecar,
+# confgenerator DefaultRunMonitoringConfig).
+SIDECAR_IMAGE = "us-docker.pkg.dev/cloud-ops-agents-artifacts/cloud-run-gmp-sidecar/cloud-run-gmp-sidecar"
+SIDECAR_DEFAULT_SCRAPE = (8080, "/metrics")
+SIDECAR_CONFIG_DIR = "/etc/rungmp"
+
+
+def web_containers() -> dict[str, dict]:
+    template = first(resources(REGION, "google_cloud_run_v2_service")["web"]["template"])
+    return {body["name"]: body for body in template["containers"]}
+
+
+def test_web_service_runs_the_pinned_prometheus_sidecar_beside_the_app():
+    containers = web_containers()
+    assert list(containers) == ["app", "collector"]  # the app first: cloudbuild and lifecycle address containers[0]
+    collector = containers["collector"]
+    assert collector["image"] == "${var.prometheus_sidecar_image}"
+    image = module(REGION)["variable"]["prometheus_sidecar_image"]["default"]
+    assert re.fullmatch(re.escape(SIDECAR_IMAGE) + r":\d+\.\d+\.\d+", image), f"pin the sidecar: {image}"
+    # It starts once the app passed its startup probe, and takes no traffic itself.
+    assert collector["depends_on"] == ["app"]
+    assert "ports" not in collector and "startup_probe" not in collector
+    # Both containers bill the same way (Cloud Run's CPU allocation is one setting for the instance).
+    assert first(collector["resources"])["cpu_idle"] == first(containers["app"]["resources"])["cpu_idle"]
+
+
+def test_the_sidecar_scrapes_the_app_metrics_port_and_path():
+    from django.urls import reverse
+
+    from lagiftart import probes
+
+    containers = web_containers()
+    port, path = SIDECAR_DEFAULT_SCRAPE
+    assert first(containers["app"]["ports"])["container_port"] == port  # Cloud Run sets PORT, gunicorn binds it
+    assert reverse("analytics:metrics") == path == probes.METRICS_PATH
+    # No RunMonitoring file replaces the built-in configuration.
+    for body in containers.values():
+        assert not any(mount["mount_path"].startswith(SIDECAR_CONFIG_DIR) for mount in body.get("volume_mounts", []))
+
+
+def test_the_web_service_account_may_write_the_sidecar_metrics():
+    assert "roles/monitoring.metricWriter" in module(PLATFORM)["locals"]["project_roles"]["web"]
+
+
+def test_cloudbuild_replaces_only_the_app_container():
+    subs = cloudbuild()["substitutions"]
+    assert subs["_APP_CONTAINER"] == "app" and "app" in web_containers()
+    steps = {step["id"]: step for step in cloudbuild()["steps"]}
+    script = steps["deploy-candidate"]["args"][-1]
+    assert '--container="${_APP_CONTAINER}" --image="${_IMAGE}:${_IMAGE_TAG}"' in script
+    assert script.index("--no-traffic") < script.index("--container=")  # service flags before the container's
+
+
+def test_activity_retention_is_one_number_for_the_database_and_bigquery():
+    days = module(PLATFORM)["variable"]["activity_retention_days"]["default"]
+    assert days == int(production_settings()["ANALYTICS_RETENTION_DAYS"].split()[0])
+    assert app_env()["ANALYTICS_RETENTION_DAYS"] == "${tostring(var.platform.activity_retention_days)}"
+    streams = module(PLATFORM)["locals"]["log_streams"]
+    assert streams["activity"]["retention_days"] == "${var.activity_retention_days}"
+    dataset = resources(PLATFORM, "google_bigquery_dataset")["logs"]
+    assert dataset["default_partition_expiration_ms"] == "${each.value.retention_days * 24 * 60 * 60 * 1000}"
+    backfill = first(resources(PLATFORM, "google_bigquery_table")["activity_events"]["time_partitioning"])
+    assert backfill["expiration_ms"] == "${var.activity_retention_days * 24 * 60 * 60 * 1000}"
+
+
+def test_erasures_reach_bigquery_through_their_log_stream_and_a_daily_query():
+    from analytics.personal_data import erasure_logger
+
+    streams = module(PLATFORM)["locals"]["log_streams"]
+    assert streams["erasures"]["logger"] == erasure_logger.name
+    transfer = resources(PLATFORM, "google_bigquery_data_transfer_config")["erase_activity"]
+    assert transfer["data_source_id"] == "scheduled_query"
+    assert transfer["schedule"].startswith("every day")
+    assert transfer["service_account_name"] == '${google_service_account.workload["erasure"].email}'
+    assert transfer["params"]["query"] == '${file("${path.module}/erase_activity.sql")}'
+    sql = (PLATFORM / "erase_activity.sql").read_text()
+    assert "UNNEST(jsonPayload.erased_pseudonyms)" in sql
+    assert "DELETE FROM lagiftart_activity.run_googleapis_com_stdout" in sql
+    assert "DELETE FROM lagiftart_activity.activity_events" in sql
+    # Its account runs queries, deletes in the activity dataset, reads the erasures dataset, and nothing more.
+    assert module(PLATFORM)["locals"]["project_roles"]["erasure"] == ["roles/bigquery.jobUser"]
+    grants = resources(PLATFORM, "google_bigquery_dataset_iam_member")
+    assert grants["erasure_deletes_activity"]["role"] == "roles/bigquery.dataEditor"
+    assert grants["erasure_deletes_activity"]["dataset_id"] == '${google_bigquery_dataset.logs["activity"].dataset_id}'
+    assert grants["erasure_reads_erasures"]["role"] == "roles/bigquery.dataViewer"
+    assert "bigquerydatatransfer.googleapis.com" in module(PLATFORM)["locals"]["services"]
+    # A failed run is an alert: erased people's rows would otherwise stay.
+    alert = resources(PLATFORM, "google_monitoring_alert_policy")["erasure_query_failed"]
+    assert 'resource.type="bigquery_dts_config"' in first(first(alert["conditions"])["condition_matched_log"])["filter"]
+
+
+def test_request_table_leaves_out_successful_probe_and_scrape_lines():
+    from lagiftart import probes
+
+    requests = module(PLATFORM)["locals"]["log_streams"]["requests"]
+    assert "jsonPayload.status<400" in requests["extra_filter"]
+    machine = module(PLATFORM)["locals"]["machine_requests"]
+    for path in (*probes.PROBE_PATHS, probes.METRICS_PATH):
+        assert f'jsonPayload.route="{path}"' in machine

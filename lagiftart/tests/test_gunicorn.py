@@ -129,10 +129,10 @@ class Server:
     def connection(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=HANG_GUARD_SECONDS)
 
-    def get(self, path: str) -> tuple[http.client.HTTPResponse, bytes]:
+    def get(self, path: str, headers: dict | None = None) -> tuple[http.client.HTTPResponse, bytes]:
         connection = self.connection()
         try:
-            connection.request("GET", path)
+            connection.request("GET", path, headers=headers or {})
             response = connection.getresponse()
             body = response.read()
         finally:
@@ -273,3 +273,19 @@ def test_sigterm_lets_in_flight_requests_finish_then_exits_cleanly(server_to_sto
     assert "Shutting down: Master" in stderr
     # Workers that outlive graceful_timeout are killed with SIGKILL; none was.
     assert "SIGKILL" not in stderr
+
+
+def test_probes_and_the_local_scraper_are_answered_whatever_the_host_header(server):
+    # Cloud Run's probes name the instance's address as host; the Prometheus sidecar scrapes 0.0.0.0:8080.
+    health, health_body = server.get("/healthz", headers={"Host": "10.0.0.3:8080"})
+    assert health.status == 200, server.log_tail()
+    assert json.loads(health_body) == {"status": "ok"}
+
+    metrics, metrics_body = server.get("/metrics", headers={"Host": "0.0.0.0:8080"})
+    assert metrics.status == 200, server.log_tail()
+    assert b"# TYPE lagiftart_http_requests_total counter" in metrics_body
+
+    page, _ = server.get("/en/", headers={"Host": "10.0.0.3:8080"})
+    assert page.status == 400
+    forwarded, _ = server.get("/metrics", headers={"Host": "127.0.0.1", "X-Forwarded-For": "198.51.100.7"})
+    assert forwarded.status == 404

@@ -13,6 +13,8 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "x" * 20 + "-production-test-key-that-is-long-enough-0123456789",
     "ALLOWED_HOSTS": "lagiftart.example",
+    # Production's mail provider (a Secret Manager secret on Cloud Run); `check --deploy` requires one.
+    "EMAIL_URL": "smtp+tls://mailer:password@smtp.lagiftart.example:587",
 }
 
 
@@ -136,3 +138,117 @@ def test_a_named_bucket_switches_that_storage_to_google_cloud_storage(bucket_var
     assert storages[alias]["BACKEND"] == "storages.backends.gcloud.GoogleCloudStorage"
     assert storages[alias]["OPTIONS"]["bucket_name"] == "lagiftart-bucket"
     assert storages[other]["BACKEND"].endswith("FileSystemStorage")
+
+
+def check_deploy(**environment: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DJANGO_READ_DOT_ENV": "false", **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+MAIL_SETTINGS = (
+    "[settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER,"
+    " settings.EMAIL_HOST_PASSWORD, settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL]"
+)
+
+
+def test_email_url_names_the_smtp_server_its_login_and_starttls():
+    values = settings_value(
+        MAIL_SETTINGS, DJANGO_ENV="local", EMAIL_URL="smtp+tls://mailer:p%40ss%2Fword@smtp.example.com:587"
+    )
+    assert values == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.com",
+        587,
+        "mailer",
+        "p@ss/word",  # percent-encoded in the URL, as a URL needs
+        True,
+        False,
+    ]
+
+
+def test_email_url_over_implicit_tls_defaults_to_port_465():
+    values = settings_value(MAIL_SETTINGS, **{**PRODUCTION, "EMAIL_URL": "smtp+ssl://mailer:secret@smtp.example.com"})
+    assert values[0] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values[2] == 465
+    assert values[5:] == [False, True]
+
+
+def test_email_url_wins_over_email_backend_and_is_not_kept_whole():
+    backend, kept = settings_value(
+        "[settings.EMAIL_BACKEND, hasattr(settings, 'EMAIL_URL')]",
+        DJANGO_ENV="local",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
+    )
+    assert backend == "django.core.mail.backends.smtp.EmailBackend"
+    assert kept is False  # only its parts are settings; Django's error reports hide EMAIL_HOST_PASSWORD
+
+
+def test_mail_prints_to_the_console_locally_and_never_in_production():
+    assert settings_value("settings.EMAIL_BACKEND", DJANGO_ENV="local") == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
+    production = {key: value for key, value in PRODUCTION.items() if key != "EMAIL_URL"}
+    backend, host = settings_value("[settings.EMAIL_BACKEND, settings.EMAIL_HOST]", **production)
+    assert (backend, host) == ("django.core.mail.backends.smtp.EmailBackend", "localhost")
+
+
+def test_smtp_connections_give_up_after_a_timeout():
+    assert settings_value("settings.EMAIL_TIMEOUT", **PRODUCTION) == 10
+
+
+def test_an_unknown_email_url_scheme_stops_the_process():
+    result = run_django("", **{**PRODUCTION, "EMAIL_URL": "sendmail://localhost"})
+    assert result.returncode != 0
+    assert "Invalid email schema sendmail" in result.stderr
+
+
+def test_check_deploy_fails_when_production_has_no_mail_server():
+    production = {key: value for key, value in PRODUCTION.items() if key != "EMAIL_URL"}
+    result = check_deploy(**production)
+    assert result.returncode != 0
+    assert "lagiftart.E002" in result.stderr
+    assert "Set EMAIL_URL" in result.stderr
+
+
+def test_check_deploy_fails_when_production_would_print_mail_to_the_logs():
+    production = {key: value for key, value in PRODUCTION.items() if key != "EMAIL_URL"}
+    result = check_deploy(**production, EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    assert result.returncode != 0
+    assert "lagiftart.E001" in result.stderr
+    assert "one-time links" in result.stderr
+
+
+def test_secret_key_fallbacks_are_a_comma_separated_list():
+    old_keys = ["a" * 30 + "-retired-key-one-0123456789", "b" * 30 + "-retired-key-two-0123456789"]
+    fallbacks = settings_value("settings.SECRET_KEY_FALLBACKS", **PRODUCTION, SECRET_KEY_FALLBACKS=",".join(old_keys))
+    assert fallbacks == old_keys
+    assert settings_value("settings.SECRET_KEY_FALLBACKS", **PRODUCTION) == []
+
+
+def test_what_the_previous_key_signed_still_verifies_while_it_is_a_fallback():
+    old_key = PRODUCTION["SECRET_KEY"]
+    new_key = "n" * 30 + "-the-rotated-in-secret-key-0123456789"
+    signed = run_django(
+        "from django.core import signing; print(signing.dumps('ana-session', salt='rotation-test'))", **PRODUCTION
+    ).stdout.strip()
+    verify = f"from django.core import signing; print(signing.loads({signed!r}, salt='rotation-test'))"
+
+    during_rotation = run_django(verify, **{**PRODUCTION, "SECRET_KEY": new_key, "SECRET_KEY_FALLBACKS": old_key})
+    assert during_rotation.returncode == 0, during_rotation.stderr
+    assert during_rotation.stdout.strip() == "ana-session"
+    after_rotation = run_django(verify, **{**PRODUCTION, "SECRET_KEY": new_key})
+    assert after_rotation.returncode != 0
+    assert "BadSignature" in after_rotation.stderr
+
+
+def test_check_deploy_checks_a_fallback_key_like_the_key_itself():
+    result = check_deploy(**PRODUCTION, SECRET_KEY_FALLBACKS="too-short")
+    assert result.returncode != 0
+    assert "security.W025" in result.stderr

@@ -1,6 +1,8 @@
 /* LaGiftArt front-end monitoring: Core Web Vitals (LCP, INP, CLS) and JavaScript errors, sent to /beacon.
    Loaded only when the visitor's analytics consent allows it (analytics/templatetags/analytics.py). Sends numbers,
-   the page path (no query string) and, for errors, a short message: no cookies needed, no identifiers. */
+   the page path (no query string) and, for errors, a short scrubbed message: no identifiers. sendBeacon carries
+   the browser's same-origin cookies; the endpoint reads only the consent choice from them and sets none.
+   Tested in Chromium by analytics/tests/test_vitals_browser.py. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -75,10 +77,16 @@
   });
   window.addEventListener("pagehide", flush);
 
+  // An error message can quote what someone typed: email addresses and long numbers (cards, phones, order
+  // references) are cut out here, before the report leaves the browser. The server scrubs again.
+  function scrub(text) {
+    return String(text).replace(/[^\s@]+@[^\s@]+/g, "…").replace(/\d{6,}/g, "…");
+  }
+
   function reportError(message, source, line, column) {
     if (errorsSent >= 5) return;
     errorsSent += 1;
-    var body = { kind: "error", path: path, message: String(message || "error").slice(0, 300) };
+    var body = { kind: "error", path: path, message: scrub(message || "error").slice(0, 300) };
     if (source) {
       try { body.source = new URL(source, location.href).pathname.slice(0, 300); } catch (e) { /* ignore */ }
     }

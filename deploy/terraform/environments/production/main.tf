@@ -37,18 +37,18 @@ module "platform" {
 module "region_primary" {
   source = "../../modules/region"
 
-  project_id         = var.project_id
-  environment        = "production"
-  region             = var.region
-  primary            = true
-  domain             = var.domain
-  platform           = module.platform
-  image_tag          = var.image_tag
-  min_instances      = 1
-  max_instances      = 10
-  admin_url_prefix   = var.admin_url_prefix
-  email_backend      = var.email_backend
-  default_from_email = var.default_from_email
+  project_id             = var.project_id
+  environment            = "production"
+  region                 = var.region
+  primary                = true
+  domain                 = var.domain
+  platform               = module.platform
+  image_tag              = var.image_tag
+  min_instances          = 1
+  max_instances          = 10
+  admin_url_prefix       = var.admin_url_prefix
+  default_from_email     = var.default_from_email
+  stripe_publishable_key = var.stripe_publishable_key
 }
 
 # A second region serves the same database, buckets and queue (primary = false: no worker, no jobs). Its
@@ -56,18 +56,18 @@ module "region_primary" {
 # module "region_us_central1" {
 #   source = "../../modules/region"
 #
-#   project_id         = var.project_id
-#   environment        = "production"
-#   region             = "us-central1"
-#   primary            = false
-#   domain             = var.domain
-#   platform           = module.platform
-#   image_tag          = var.image_tag
-#   min_instances      = 1
-#   max_instances      = 10
-#   admin_url_prefix   = var.admin_url_prefix
-#   email_backend      = var.email_backend
-#   default_from_email = var.default_from_email
+#   project_id             = var.project_id
+#   environment            = "production"
+#   region                 = "us-central1"
+#   primary                = false
+#   domain                 = var.domain
+#   platform               = module.platform
+#   image_tag              = var.image_tag
+#   min_instances          = 1
+#   max_instances          = 10
+#   admin_url_prefix       = var.admin_url_prefix
+#   default_from_email     = var.default_from_email
+#   stripe_publishable_key = var.stripe_publishable_key
 # }
 
 output "service_url" {

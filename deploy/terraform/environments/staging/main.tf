@@ -35,18 +35,18 @@ module "platform" {
 module "region_primary" {
   source = "../../modules/region"
 
-  project_id         = var.project_id
-  environment        = "staging"
-  region             = var.region
-  primary            = true
-  domain             = var.domain
-  platform           = module.platform
-  image_tag          = var.image_tag
-  min_instances      = 0
-  max_instances      = 3
-  admin_url_prefix   = var.admin_url_prefix
-  email_backend      = var.email_backend
-  default_from_email = var.default_from_email
+  project_id             = var.project_id
+  environment            = "staging"
+  region                 = var.region
+  primary                = true
+  domain                 = var.domain
+  platform               = module.platform
+  image_tag              = var.image_tag
+  min_instances          = 0
+  max_instances          = 3
+  admin_url_prefix       = var.admin_url_prefix
+  default_from_email     = var.default_from_email
+  stripe_publishable_key = var.stripe_publishable_key
 }
 
 output "service_url" {

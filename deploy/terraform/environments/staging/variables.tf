@@ -28,8 +28,8 @@ variable "admin_url_prefix" {
   type        = string
 }
 
-variable "email_backend" {
-  description = "EMAIL_BACKEND of the mail provider."
+variable "stripe_publishable_key" {
+  description = "STRIPE_PUBLISHABLE_KEY (pk_live_… in production, pk_test_… in staging): Stripe dashboard, Developers, API keys."
   type        = string
 }
 

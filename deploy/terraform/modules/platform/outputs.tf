@@ -44,3 +44,8 @@ output "project_number" {
 output "notification_channel" {
   value = google_monitoring_notification_channel.email.id
 }
+
+output "activity_retention_days" {
+  description = "ANALYTICS_RETENTION_DAYS for the workloads: the same days BigQuery keeps activity partitions."
+  value       = var.activity_retention_days
+}

@@ -4,8 +4,19 @@
 locals {
   # Secrets every workload needs: settings refuse to start without SECRET_KEY, and all of them use the database.
   core_secrets = ["SECRET_KEY", "DATABASE_URL"]
-  # Secrets only the web service and the worker use (sign-in with Google, payments).
-  web_secrets = ["GOOGLE_OAUTH_CLIENT_ID", "GOOGLE_OAUTH_CLIENT_SECRET", "STRIPE_SECRET_KEY"]
+  # Secrets only the web service and the worker use: sign-in with Google, payments (the API key, and the webhook
+  # endpoint's signing secret), the mail provider's SMTP login
+  # (the web service sends data-subject request confirmations itself, the worker every queued email), and the
+  # retired SECRET_KEY during a rotation (sessions and emailed links are checked there). The jobs send no mail and
+  # check no signature, so they do not get them.
+  web_secrets = [
+    "GOOGLE_OAUTH_CLIENT_ID",
+    "GOOGLE_OAUTH_CLIENT_SECRET",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "EMAIL_URL",
+    "SECRET_KEY_FALLBACKS",
+  ]
 
   secret_readers = {
     web       = concat(local.core_secrets, local.web_secrets)

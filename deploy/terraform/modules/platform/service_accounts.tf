@@ -7,6 +7,7 @@ locals {
     migrate   = "LaGiftArt migrate job (Cloud Run job)"
     retention = "LaGiftArt retention job (Cloud Run job)"
     scheduler = "Cloud Scheduler: starts the retention job"
+    erasure   = "BigQuery scheduled query: deletes erased subjects' activity rows"
     build     = "Cloud Build: test, build, migrate, deploy"
   }
 
@@ -17,6 +18,8 @@ locals {
     migrate   = ["roles/cloudsql.client", "roles/logging.logWriter"]
     retention = ["roles/cloudsql.client", "roles/logging.logWriter"]
     scheduler = []
+    # jobUser: run its one query; the datasets it reads and deletes from are granted on the datasets (erasure.tf).
+    erasure = ["roles/bigquery.jobUser"]
     # run.developer: update the service, the jobs and the worker pool, and execute the migrate job; it cannot
     # change IAM. logWriter: the build's own logs (the build runs as this account, not the legacy Cloud Build one).
     build = ["roles/run.developer", "roles/logging.logWriter"]

@@ -50,9 +50,13 @@ variable "request_log_retention_days" {
 }
 
 variable "activity_retention_days" {
-  description = "Days activity-event partitions stay in BigQuery."
+  description = "Days activity events are kept, everywhere: the app's ANALYTICS_RETENTION_DAYS (the database, pruned daily) and the BigQuery partitions' expiry, both derived from this one number."
   type        = number
-  default     = 760
+  default     = 395
+  validation {
+    condition     = var.activity_retention_days >= 1 && floor(var.activity_retention_days) == var.activity_retention_days
+    error_message = "activity_retention_days is a whole number of days."
+  }
 }
 
 variable "alert_email" {

@@ -23,11 +23,12 @@ locals {
     GS_SIGNED_URL_EXPIRY_SECONDS = "900"
     GS_IAM_SIGN_BLOB             = "true"
     # Signed URLs are made by the web service only, as itself (modules/platform: web_signs_as_itself).
-    GS_SA_EMAIL                 = var.platform.service_accounts["web"]
-    GOOGLE_CLOUD_PROJECT        = var.project_id
-    STATIC_MANIFEST             = "true"
-    TASKS_BACKEND               = "django_tasks_db.DatabaseBackend"
-    EMAIL_BACKEND               = var.email_backend
+    GS_SA_EMAIL          = var.platform.service_accounts["web"]
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    STATIC_MANIFEST      = "true"
+    TASKS_BACKEND        = "django_tasks_db.DatabaseBackend"
+    # The mail backend, server and login come from the EMAIL_URL secret.
+    EMAIL_TIMEOUT               = "10"
     DEFAULT_FROM_EMAIL          = var.default_from_email
     SITE_URL                    = "https://${var.domain}"
     ALLAUTH_TRUSTED_PROXY_COUNT = tostring(var.allauth_trusted_proxy_count)
@@ -46,11 +47,13 @@ locals {
     GUNICORN_GRACEFUL_TIMEOUT = "8"
     COMPLIANCE_GEO_HEADER     = var.compliance_geo_header
     STRIPE_API_BASE           = "https://api.stripe.com"
+    STRIPE_PUBLISHABLE_KEY    = var.stripe_publishable_key
     PAYMENTS_TEST_PROVIDER    = "false"
-    ANALYTICS_RETENTION_DAYS  = "395"
-    BEACON_SAMPLE_RATE        = "0.1"
-    BEACON_MAX_BYTES          = "4096"
-    BEACON_RATE_LIMIT         = "30"
+    # The one retention figure (modules/platform activity_retention_days): BigQuery's partitions expire with it.
+    ANALYTICS_RETENTION_DAYS = tostring(var.platform.activity_retention_days)
+    BEACON_SAMPLE_RATE       = "0.1"
+    BEACON_MAX_BYTES         = "4096"
+    BEACON_RATE_LIMIT        = "30"
   }
 
   # Secret settings are mounted from Secret Manager (latest version), never set as plain values.

@@ -27,7 +27,10 @@ resource "google_cloud_run_v2_service" "web" {
       }
     }
 
+    # The app takes the requests (the only container with a port); the collector beside it is Google's Managed
+    # Service for Prometheus sidecar, which scrapes the app's /metrics and writes to Cloud Monitoring (below).
     containers {
+      name  = "app"
       image = local.image
 
       ports {
@@ -90,6 +93,30 @@ resource "google_cloud_run_v2_service" "web" {
         }
       }
     }
+
+    # Google's Managed Service for Prometheus sidecar for Cloud Run (docs/operations.md, "Metrics"). With no
+    # RunMonitoring file mounted at /etc/rungmp/config.yaml it uses its built-in configuration: scrape
+    # http://0.0.0.0:8080/metrics every 30 s, which is the app's port and path (lagiftart.probes answers that scrape
+    # from loopback whatever its Host header), plus a scrape when the instance starts and one when it shuts down.
+    # It writes as the service's account (roles/monitoring.metricWriter, modules/platform). It starts once the app
+    # has passed its startup probe, so its first scrape finds the app listening.
+    containers {
+      name       = "collector"
+      image      = var.prometheus_sidecar_image
+      depends_on = ["app"]
+
+      resources {
+        limits = {
+          cpu    = "1"
+          memory = "512Mi"
+        }
+        # Billing follows the app's setting (request-based). Counters are cumulative and an idle instance has
+        # nothing new to report, so a scrape missed while the CPU is throttled is caught up by the next one; the
+        # shutdown scrape runs with CPU allocated.
+        cpu_idle          = true
+        startup_cpu_boost = true
+      }
+    }
   }
 
   traffic {
@@ -98,8 +125,9 @@ resource "google_cloud_run_v2_service" "web" {
   }
 
   lifecycle {
-    # cloudbuild.yaml deploys each new image, tags the candidate revision and moves traffic; Terraform owns the
-    # rest of the configuration and must not roll those back.
+    # cloudbuild.yaml deploys each new image of the app container (`--container=app`), tags the candidate
+    # revision and moves traffic; Terraform owns the rest of the configuration (the collector's pinned image too)
+    # and must not roll those back.
     ignore_changes = [
       template[0].containers[0].image,
       template[0].revision,

@@ -36,6 +36,7 @@ variable "platform" {
     exports_bucket           = string
     project_number           = string
     notification_channel     = string
+    activity_retention_days  = number
   })
 }
 
@@ -66,18 +67,18 @@ variable "admin_url_prefix" {
   type        = string
 }
 
-variable "email_backend" {
-  description = "EMAIL_BACKEND: the Django backend of the mail provider. Never the console backend: it would print one-time links into the logs."
-  type        = string
-  validation {
-    condition     = !can(regex("console|locmem|dummy", var.email_backend))
-    error_message = "Production mail needs a real backend; console/locmem/dummy would lose or log the messages."
-  }
-}
-
 variable "default_from_email" {
   description = "DEFAULT_FROM_EMAIL, e.g. LaGiftArt <hello@lagiftart.com>."
   type        = string
+}
+
+variable "stripe_publishable_key" {
+  description = "STRIPE_PUBLISHABLE_KEY: the key Stripe.js uses on the checkout page (public by design), of the same account and mode as the STRIPE_SECRET_KEY secret."
+  type        = string
+  validation {
+    condition     = can(regex("^pk_(live|test)_[A-Za-z0-9]+$", var.stripe_publishable_key))
+    error_message = "A Stripe publishable key starts with pk_live_ (production) or pk_test_ (staging)."
+  }
 }
 
 variable "allauth_trusted_proxy_count" {
@@ -102,4 +103,14 @@ variable "retention_schedule" {
   description = "Cron schedule (UTC) of the daily enforce_retention run."
   type        = string
   default     = "15 3 * * *"
+}
+
+variable "prometheus_sidecar_image" {
+  description = "Google's Managed Service for Prometheus sidecar for Cloud Run, pinned. Newer tags: gcloud artifacts docker tags list us-docker.pkg.dev/cloud-ops-agents-artifacts/cloud-run-gmp-sidecar/cloud-run-gmp-sidecar"
+  type        = string
+  default     = "us-docker.pkg.dev/cloud-ops-agents-artifacts/cloud-run-gmp-sidecar/cloud-run-gmp-sidecar:1.2.0"
+  validation {
+    condition     = can(regex(":[0-9]+\\.[0-9]+\\.[0-9]+$|@sha256:[0-9a-f]{64}$", var.prometheus_sidecar_image))
+    error_message = "Pin the sidecar to a version tag (x.y.z) or a digest, never latest."
+  }
 }
