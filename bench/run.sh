@@ -9,6 +9,9 @@
 #   BENCH_SCALE=10000      demo catalog size, passed to seed_demo when it accepts --scale
 #   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres  PostgreSQL to use when reachable (else SQLite)
 #   WEB_CONCURRENCY, GUNICORN_THREADS  as in production (gunicorn.conf.py); default one worker per CPU, 8 threads
+#   BENCH_REUSE_DB=1       keep the lagiftart_bench PostgreSQL database of an earlier run (migrate only, no re-seed)
+#   BENCH_PATHS="/floor /en/gifts/"  measure these paths instead of bench/urls.txt (the first is still the floor)
+#   BENCH_GZIP=1           send Accept-Encoding: gzip, as every browser does (pages then pay for their compression)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +22,8 @@ DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-3s}
 TIMEOUT=${BENCH_TIMEOUT:-10s}
 SCALE=${BENCH_SCALE:-10000}
+wrk_headers=()
+if [ "${BENCH_GZIP:-0}" = 1 ]; then wrk_headers=(-H "Accept-Encoding: gzip"); fi
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 
 if ! command -v wrk >/dev/null; then
@@ -41,17 +46,26 @@ SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')
 export SECRET_KEY
 # Request log lines are INFO: at WARNING the benchmark measures the app, not the writing of one line per request.
 export LOG_FORMAT=json LOG_LEVEL=WARNING
+# wrk is one client address: at the API's production limit (120 requests a minute) nearly every answer would be a
+# 429. A per-second window keeps the throttle's own bookkeeping in the measurement without it ever refusing.
+export API_THROTTLE_ANON=1000000/second
 export STATIC_MANIFEST=true STATIC_ROOT="$PWD/bench/results/staticfiles"
 # Demo pictures and private files stay with the results, away from a developer's own media folders.
 export MEDIA_ROOT="$PWD/bench/results/media" PRIVATE_MEDIA_ROOT="$PWD/bench/results/private-media"
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export PORT
 
+reuse_db=false
 if command -v pg_isready >/dev/null && pg_isready -q; then
-  PGOPTIONS='-c client_min_messages=warning' psql -q -v ON_ERROR_STOP=1 -d postgres \
-    -c "DROP DATABASE IF EXISTS lagiftart_bench WITH (FORCE)" -c "CREATE DATABASE lagiftart_bench"
+  if [ "${BENCH_REUSE_DB:-0}" = 1 ] && psql -Atq -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'lagiftart_bench'" | grep -q 1; then
+    reuse_db=true
+  else
+    PGOPTIONS='-c client_min_messages=warning' psql -q -v ON_ERROR_STOP=1 -d postgres \
+      -c "DROP DATABASE IF EXISTS lagiftart_bench WITH (FORCE)" -c "CREATE DATABASE lagiftart_bench"
+  fi
   export DATABASE_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/lagiftart_bench"
   database="PostgreSQL $(psql -Atq -d postgres -c 'SHOW server_version')"
+  if [ "$reuse_db" = true ]; then database="$database (lagiftart_bench reused, BENCH_REUSE_DB=1)"; fi
 else
   rm -f bench/results/bench.sqlite3*
   export DATABASE_URL="sqlite:///$PWD/bench/results/bench.sqlite3"
@@ -64,8 +78,12 @@ seed_args=()
 if "$PY" manage.py seed_demo --help | grep -q -- '--scale'; then
   seed_args=(--scale "$SCALE")
 fi
-"$PY" manage.py seed_demo "${seed_args[@]}" >"$run_dir/seed_demo.log"
-if [[ $DATABASE_URL == postgres* ]]; then
+if [ "$reuse_db" = true ]; then
+  echo "   BENCH_REUSE_DB=1: reusing lagiftart_bench as an earlier run seeded it" | tee "$run_dir/seed_demo.log"
+else
+  "$PY" manage.py seed_demo "${seed_args[@]}" >"$run_dir/seed_demo.log"
+fi
+if [[ $DATABASE_URL == postgres* && $reuse_db == false ]]; then
   # Planner statistics and the visibility map for the rows just loaded, as autovacuum keeps them on a live database
   # (index-only scans, such as counting the catalog, need the visibility map).
   psql -q -d lagiftart_bench -c "VACUUM ANALYZE"
@@ -103,29 +121,34 @@ sys.exit(f"gunicorn did not answer {url}")
 EOF
 
 read -r workers threads < <("$PY" -c 'import runpy; c = runpy.run_path("gunicorn.conf.py"); print(c["workers"], c["threads"])')
-mapfile -t paths < <(grep -v -e '^\s*#' -e '^\s*$' bench/urls.txt)
+if [ -n "${BENCH_PATHS:-}" ]; then
+  read -r -a paths <<<"$BENCH_PATHS"
+else
+  mapfile -t paths < <(grep -v -e '^\s*#' -e '^\s*$' bench/urls.txt)
+fi
 
 # Each path is warmed up right before it is measured: the warm-up also absorbs requests the previous path left in
 # flight when its wrk run stopped, so every measurement starts from that path's own steady state.
 echo "== measuring: wrk -t $THREADS -c $CONNECTIONS -d $DURATION after a $WARMUP warm-up, gunicorn $workers workers x $threads threads"
 results=()
 for path in "${paths[@]}"; do
-  wrk -t "$THREADS" -c "$CONNECTIONS" -d "$WARMUP" --timeout "$TIMEOUT" "$base$path" >/dev/null
+  wrk -t "$THREADS" -c "$CONNECTIONS" -d "$WARMUP" --timeout "$TIMEOUT" "${wrk_headers[@]}" "$base$path" >/dev/null
   raw="$run_dir/wrk$(echo "$path" | tr -c 'A-Za-z0-9\n' '_').txt"
   wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --timeout "$TIMEOUT" --latency -s bench/report.lua \
-    "$base$path" >"$raw"
+    "${wrk_headers[@]}" "$base$path" >"$raw"
   results+=("$path $(grep '^BENCH ' "$raw" | cut -d' ' -f2-)")
   echo "   $path done"
 done
 
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 summary="$run_dir/summary.md"
 {
   echo "# make bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(uname -sr); load average before the run: $load_before"
+  echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(uname -sr); load average before the run: $load_before, after: $load_after"
   echo "- server: gunicorn $(.venv/bin/gunicorn --version | cut -d' ' -f3 | tr -d ')'), gthread, $workers workers x $threads threads, DJANGO_ENV=production, LOG_LEVEL=$LOG_LEVEL"
   echo "- database: $database; seed_demo ${seed_args[*]:-(no --scale)}"
-  echo "- load: wrk -t $THREADS -c $CONNECTIONS -d $DURATION --timeout $TIMEOUT after a $WARMUP warm-up per path, loopback, same machine"
+  echo "- load: wrk -t $THREADS -c $CONNECTIONS -d $DURATION --timeout $TIMEOUT after a $WARMUP warm-up per path${wrk_headers[*]:+, ${wrk_headers[*]}}, loopback, same machine"
   echo
   printf '| %-16s | %10s | %8s | %8s | %8s | %8s | %6s |\n' path "requests/s" "p50 ms" "p90 ms" "p99 ms" "% floor" errors
   printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------" "-----------:" "---------:" "---------:" "---------:" "---------:" "-------:"

@@ -1,5 +1,7 @@
 """Storefront pages. Each view reads its input, calls selectors, and renders; the rules live in selectors."""
 
+from functools import cache
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -26,8 +28,11 @@ PAGE_SIZE = 24
 
 
 def _prices(request):
-    """The buyer's display currency and today's rates, shared by every page that shows a price."""
-    return display_currency(request), rate_table()
+    """The buyer's display currency and today's rates, shared by every page that shows a price.
+
+    The rates are read only when a price is worked out, which a page served from the storefront cache never does.
+    """
+    return display_currency(request), SimpleLazyObject(rate_table)
 
 
 def _when_rendered(build):
@@ -116,17 +121,23 @@ def gift_detail(request, slug):
     if gift is None:
         raise Http404("No such gift")
     currency, rates = _prices(request)
-    selectors.with_display_prices([gift], currency=currency, rates=rates)
-    markets = launched_markets()
     requested = request.GET.get("ships_to", "")
-    destination = resolve_destination(requested, markets) or default_destination(markets, get_language())
+
+    @cache
+    def destination():
+        markets = launched_markets()
+        return resolve_destination(requested, markets) or default_destination(markets, get_language())
 
     def shipping_price():
         shipping = page_shipping
         return display_price(shipping.lane.cost, currency, rates) if shipping and shipping.ships else None
 
-    page_shipping = _when_rendered(lambda: selectors.shipping_for(gift, destination) if destination else None)
-    record_event(request, EventName.GIFT_VIEWED, gift=gift, destination_country=destination or "")
+    page_shipping = _when_rendered(lambda: selectors.shipping_for(gift, destination()) if destination() else None)
+    # Priced only if the page is rendered afresh (stock and the cart form, rendered per request, read the gift alone).
+    gift.display_price = _when_rendered(
+        lambda: selectors.with_display_prices([gift], currency=currency, rates=rates)[0].display_price
+    )
+    record_event(request, EventName.GIFT_VIEWED, gift=gift, destination_country=lambda: destination() or "")
     return render(
         request,
         "gifts/gift_detail.html",
@@ -135,10 +146,12 @@ def gift_detail(request, slug):
             "images": _when_rendered(lambda: selectors.gift_images(gift)),
             "shipping": page_shipping,
             "shipping_price": _when_rendered(shipping_price),
-            "destination_unknown": bool(requested) and (destination is None or destination.value != requested),
+            "destination_unknown": _when_rendered(
+                lambda: bool(requested) and (destination() is None or destination().value != requested)
+            ),
             "destination_form": _when_rendered(
                 lambda: DestinationForm(
-                    markets=markets, country_codes=selectors.destination_countries(), current=destination
+                    markets=launched_markets(), country_codes=selectors.destination_countries(), current=destination()
                 )
             ),
             "more_by_artist": _when_rendered(

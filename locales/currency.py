@@ -24,8 +24,12 @@ CURRENCY_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 FALLBACK_CURRENCY = "USD"
 
 
+@lru_cache(maxsize=64)
 def language_region(language: str) -> str | None:
-    """The region a language code implies by CLDR's likely subtags: fr → FR, ja → JP, pt-br → BR, en → US."""
+    """The region a language code implies by CLDR's likely subtags: fr → FR, ja → JP, pt-br → BR, en → US.
+
+    Kept per process: every storefront request asks (the default display currency) and the answer never changes.
+    """
     try:
         locale = BabelLocale.parse(to_locale(language))
     except (UnknownLocaleError, ValueError):

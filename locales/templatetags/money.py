@@ -1,5 +1,7 @@
 """Template helpers for money: `{{ price|money }}` formats by CLDR for the active language; `{% currency_picker %}`."""
 
+from functools import lru_cache
+
 from babel.numbers import get_currency_symbol
 from django import template
 from django.utils.translation import get_language
@@ -24,16 +26,21 @@ def currency_picker(context):
     request = context.get("request")
     if request is None:
         return {"currencies": [], "current": None}
-    current = display_currency(request)
-    locale = babel_locale()
     return {
-        "currencies": [(code, _currency_label(code, locale)) for code in DISPLAY_CURRENCIES],
-        "current": current,
+        "currencies": currency_labels(babel_locale()),
+        "current": display_currency(request),
         "next": request.get_full_path(),
     }
 
 
-def _currency_label(code: str, locale: str) -> str:
-    """ "EUR €" where the language has a symbol of its own for the currency, the bare code otherwise."""
-    symbol = get_currency_symbol(code, locale=locale)
-    return code if symbol == code else f"{code} {symbol}"
+@lru_cache(maxsize=32)
+def currency_labels(locale: str) -> tuple[tuple[str, str], ...]:
+    """(code, label) of every display currency in a Babel locale, worked out once per language and process.
+
+    The label is "EUR €" where the language has a symbol of its own for the currency, the bare code otherwise.
+    """
+    labels = []
+    for code in DISPLAY_CURRENCIES:
+        symbol = get_currency_symbol(code, locale=locale)
+        labels.append((code, code if symbol == code else f"{code} {symbol}"))
+    return tuple(labels)
