@@ -1,8 +1,10 @@
-"""The LaGiftArt user (email is the login; there is no username) and the addresses in their address book."""
+"""The LaGiftArt user (email is the login; there is no username), the addresses in their address book, and the API
+keys partners use to act as their account."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -119,3 +121,75 @@ class Address(models.Model):
     @property
     def phone_display(self) -> str:
         return address_formats.format_phone(self.phone)
+
+
+class ApiScope(models.TextChoices):
+    """What a partner API key may do, one scope per kind of work; docs/api.md lists the endpoints each opens.
+
+    A key never reaches a person's own pages (profile, consent, privacy requests, an artist's studio): those need
+    the person, signed in. Shipping quotes are public reads like the catalog, so `catalog:read` opens them too.
+    """
+
+    CATALOG_READ = "catalog:read", _("Read the catalog: gifts, artists, markets, categories and shipping quotes")
+    CART_WRITE = "cart:write", _("Read and change the account's cart")
+    ORDERS_READ = "orders:read", _("Read the account's orders and their history")
+    ORDERS_WRITE = "orders:write", _("Place (check out) and cancel the account's orders")
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Keys that still open the API: not revoked and not past their expiry."""
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiKey(models.Model):
+    """A partner's key to the API: it acts as its owner's account, limited to its scopes, until it expires or is
+    revoked.
+
+    The key is `<prefix>.<secret>`. The prefix is public (shown in the admin, used to find the key and to count its
+    requests); only a SHA-256 digest of the secret is stored, so the full key is shown once, when it is made.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("partner account")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the key is for, e.g. “Acme gift portal”."))
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    secret_digest = models.CharField(_("secret digest"), max_length=64, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        editable=False,
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(
+        _("last used"), null=True, blank=True, editable=False, help_text=_("Updated at most once a minute.")
+    )
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes

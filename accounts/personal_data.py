@@ -8,6 +8,9 @@ the admin's history of who did what still points at one (now nameless) account r
 Admin log entries about the account or its addresses name them in `object_repr`; those names are replaced.
 
 Authenticator secrets and recovery codes are never exported: they are credentials, not information about anyone.
+A partner's API keys hold nothing about a person but the link to the account and when they were last used; that
+is exported (never the digest) and the keys are deleted with the rest, before the account, so a kept staff account
+keeps no working key.
 """
 
 from allauth.account.models import EmailAddress
@@ -18,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Address, User
+from accounts.models import Address, ApiKey, User
 from compliance.registry import PersonalDataProvider, Subject, register
 
 
@@ -165,6 +168,43 @@ register(
         label=_("Your address book"),
         export=export_addresses,
         erase=erase_addresses,
+        erase_order=100,
+    )
+)
+
+
+def export_api_keys(subject: Subject) -> list[dict]:
+    if subject.user_id is None:
+        return []
+    return [
+        {
+            "name": key.name,
+            "prefix": key.prefix,
+            "scopes": key.scopes,
+            "created_at": key.created_at,
+            "expires_at": key.expires_at,
+            "revoked_at": key.revoked_at,
+            "last_used_at": key.last_used_at,
+        }
+        for key in ApiKey.objects.filter(user_id=subject.user_id).order_by("created_at", "id")
+    ]
+
+
+def erase_api_keys(subject: Subject) -> dict:
+    if subject.user_id is None:
+        return {"deleted": 0}
+    keys = ApiKey.objects.filter(user_id=subject.user_id)
+    _forget_admin_log_entries(ApiKey, keys.values_list("pk", flat=True))
+    deleted, _detail = keys.delete()
+    return {"deleted": deleted}
+
+
+register(
+    PersonalDataProvider(
+        category="accounts.api_keys",
+        label=_("Your API keys (partners)"),
+        export=export_api_keys,
+        erase=erase_api_keys,
         erase_order=100,
     )
 )

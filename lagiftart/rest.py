@@ -1,7 +1,10 @@
 """What every API endpoint shares, reached through the REST_FRAMEWORK settings so apps never import it.
 
 One error shape (`problem_handler`), page-number pagination (`PagePagination`) and the refusal of query parameters
-a view does not declare (`KnownQueryParameters`). The routes themselves are in lagiftart/api.py.
+a view does not declare (`KnownQueryParameters`). The schema documents the error shape on every operation
+(lagiftart/schema.py); the routes themselves are in lagiftart/api.py.
+
+DRF imports this module while it defines its own generic views, so it must not import them (nor drf-spectacular).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -103,12 +106,57 @@ class Conflict(exceptions.APIException):
 
 
 class PagePagination(PageNumberPagination):
-    """`?page=` and `?page_size=` (at most 100); the count and the page's links ride with the results."""
+    """`?page=` and `?page_size=` (at most 100); the count and the page's links ride with the results.
+
+    A page or page size that is not a whole number in range is a 400 naming the parameter (DRF would quietly use
+    the default size, and answer "not found" for `page=abc`); a page after the last one is a 404.
+    """
 
     page_size = 24
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()
     invalid_page_message = gettext_lazy("There is no page {page_number}.")
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        size = _whole_number(raw)
+        if size is None or not 1 <= size <= self.max_page_size:
+            message = _("A whole number from 1 to %(maximum)d.") % {"maximum": self.max_page_size}
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return size
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        number = _whole_number(raw)
+        if number is None or number < 1:
+            raise exceptions.ValidationError({self.page_query_param: [_("A whole number from 1.")]})
+        return number
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": MAX_PAGE_NUMBER})
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size, "default": self.page_size})
+        return parameters
+
+
+MAX_PAGE_NUMBER = 10**9
+"""Larger page numbers are refused as bad input rather than looked for."""
+
+
+def _whole_number(raw: str) -> int | None:
+    """`raw` as a non-negative integer written in ASCII digits, or None; "1e3", " 2", "٣" and "+4" are not."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+        return None
+    number = int(raw)
+    return number if number <= MAX_PAGE_NUMBER else None
 
 
 class KnownQueryParameters(BaseFilterBackend):

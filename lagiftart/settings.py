@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The app client's sign-in API (/_allauth/app/v1/): login, sign-up, two-factor and session tokens (docs/api.md).
+    "allauth.headless",
     # Always installed so the schema never depends on the environment; Google shows only when its keys are set.
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
@@ -198,6 +200,13 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LaGiftArt"
+# allauth's headless API, for apps only: the storefront keeps allauth's own pages (so HEADLESS_ONLY stays False) and
+# a browser has no use for the "browser" client. The links in emails an app's sign-up or password reset sends open
+# the storefront's own pages: with no frontend URL configured, allauth reverses its page names under the request's
+# language prefix (/fr/accounts/confirm-email/<key>/), pages a person on a phone can open.
+HEADLESS_ONLY = False
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_FRONTEND_URLS: dict[str, str] = {}
 
 # Internationalization: the six launch languages; URLs carry the language (/fr/…).
 LANGUAGE_CODE = "en"
@@ -304,12 +313,31 @@ STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 
 # The API (/api/v1/, docs/api.md): every error is one problem+json shape (lagiftart.rest.problem_handler); views
 # say what they allow, so the defaults refuse: no authentication class lets a request through unless a view opts in.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Partner keys, then an app's allauth session token, then the browser's session (CSRF on unsafe methods).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api_auth.ApiKeyAuthentication",
+        "accounts.api_auth.AppSessionTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Per anonymous client address, per account, per partner key; counted in the default cache (per instance
+    # while CACHE_URL is local memory: docs/api.md).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.api_auth.AnonymousRateThrottle",
+        "accounts.api_auth.UserRateThrottle",
+        "accounts.api_auth.ApiKeyRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
+        "user": env.str("API_THROTTLE_USER", default="240/minute"),
+        "api_key": env.str("API_THROTTLE_API_KEY", default="600/minute"),
+    },
+    # The client is the X-Forwarded-For entry our own proxies appended, as for allauth's rate limits.
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api_auth.ScopedAccess", "rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "lagiftart.rest.PagePagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lagiftart.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "lagiftart.rest.problem_handler",
     "DEFAULT_FILTER_BACKENDS": ["lagiftart.rest.KnownQueryParameters"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -324,6 +352,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set used by several endpoints (otherwise drf-spectacular names each after its field).
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "gifts.models.OrderStatus",
+        "RequestStatusEnum": "compliance.models.RequestStatus",
+        "LanguageEnum": LANGUAGES,
+        "CurrencyEnum": "locales.currency.DISPLAY_CURRENCIES",
+    },
 }
 
 # Security: everything on by default in production; local development over plain HTTP relaxes cookies.

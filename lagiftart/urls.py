@@ -21,6 +21,8 @@ urlpatterns = [
     path(settings.ADMIN_URL_PREFIX, admin.site.urls),
     path("g/<str:token>/", giving_views.recipient_redirect, name="recipient_redirect"),
     path("payments/stripe/webhook/", giving_views.stripe_webhook, name="stripe_webhook"),
+    # django-allauth's headless API for apps (login, sign-up, two-factor, session tokens): docs/api.md.
+    path("_allauth/", include("allauth.headless.urls")),
     *api.urlpatterns,
 ]
 

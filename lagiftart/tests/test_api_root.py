@@ -1,0 +1,205 @@
+"""The API's root: one error shape everywhere under /api/, a schema that validates and documents every operation,
+and an interactive docs page that works under the site's Content Security Policy."""
+
+import os
+import re
+import shutil
+
+import pytest
+import yaml
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def problem(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert set(body) >= {"type", "title", "status", "detail"}
+    assert body["status"] == status
+    return body
+
+
+@pytest.mark.parametrize(
+    "path", ["/api", "/api/", "/api/v2/gifts/", "/api/v1/", "/api/v1/nothing/here/", "/api/v1/gifts/a%0Ab/"]
+)
+def test_an_address_under_api_that_nothing_serves_is_a_problem_404(client, path):
+    body = problem(client.get(path), 404)
+
+    assert body["type"] == "urn:lagiftart:problem:not_found"
+    assert body["detail"] == "There is no API endpoint at this address."
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_any_method_on_an_unknown_api_address_is_a_404_not_a_csrf_page(client, method):
+    problem(getattr(client, method)("/api/v1/nothing/", data="{}", content_type="application/json"), 404)
+
+
+def test_a_missing_trailing_slash_names_the_address_that_exists(client):
+    body = problem(client.get("/api/v1/gifts"), 404)
+
+    assert body["detail"] == "There is no API endpoint at this address. Did you mean /api/v1/gifts/?"
+
+
+def test_an_unknown_api_address_speaks_the_request_language(client):
+    body = problem(client.get("/api/v1/nothing/", HTTP_ACCEPT_LANGUAGE="fr"), 404)
+
+    assert body["title"]
+    assert "Accept-Language" in client.get("/api/v1/nothing/")["Vary"]
+
+
+def test_the_storefront_keeps_its_html_404(client):
+    response = client.get("/en/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def schema() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_the_schema_validates_without_a_warning(tmp_path):
+    target = tmp_path / "schema.yaml"
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+
+    assert yaml.safe_load(target.read_text())["openapi"].startswith("3.")
+
+
+def test_the_schema_is_served_as_json_and_yaml(client):
+    as_json = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    as_yaml = client.get("/api/v1/schema/")
+
+    assert as_json.status_code == 200
+    assert as_json.json()["info"]["title"] == "LaGiftArt API"
+    assert yaml.safe_load(as_yaml.content)["paths"]
+
+
+PUBLIC_OPERATIONS = [
+    "/api/v1/gifts/",
+    "/api/v1/gifts/{slug}/",
+    "/api/v1/gifts/{slug}/quote/",
+    "/api/v1/categories/",
+    "/api/v1/artists/",
+    "/api/v1/artists/{slug}/",
+    "/api/v1/locales/",
+    "/api/v1/locales/{slug}/",
+]
+
+
+def operations():
+    for path, item in schema()["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                yield path, method, operation
+
+
+def test_every_public_endpoint_is_in_the_schema():
+    assert set(PUBLIC_OPERATIONS) <= set(schema()["paths"])
+
+
+def test_every_operation_has_a_summary_a_description_and_documented_problems():
+    for path, method, operation in operations():
+        where = f"{method.upper()} {path}"
+        assert operation.get("summary"), where
+        assert operation.get("description"), where
+        for status in ("400", "401", "403", "404", "406", "429"):
+            content = operation["responses"][status]["content"]
+            assert list(content) == ["application/problem+json"], where
+            assert content["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}, where
+
+
+def test_every_public_read_has_an_example_cache_headers_and_a_304():
+    paths = schema()["paths"]
+    for path in PUBLIC_OPERATIONS:
+        operation = paths[path]["get"]
+        success = operation["responses"]["200"]
+        assert success["content"]["application/json"]["examples"], path
+        assert {"ETag", "Cache-Control", "Content-Language"} <= set(success["headers"]), path
+        assert "304" in operation["responses"], path
+        assert {} in operation["security"], f"{path} needs no credentials"
+        names = {parameter["name"] for parameter in operation["parameters"]}
+        assert {"Accept-Language", "If-None-Match"} <= names, path
+
+
+def test_the_gift_list_documents_every_filter():
+    parameters = {parameter["name"] for parameter in schema()["paths"]["/api/v1/gifts/"]["get"]["parameters"]}
+
+    assert parameters >= {
+        "q",
+        "origin",
+        "category",
+        "artist",
+        "ships_to",
+        "price_min",
+        "price_max",
+        "sort",
+        "currency",
+        "page",
+        "page_size",
+    }
+
+
+def test_the_problem_shape_is_a_component_with_field_errors():
+    problem_schema = schema()["components"]["schemas"]["Problem"]
+
+    assert set(problem_schema["required"]) == {"type", "title", "status", "detail"}
+    assert "errors" in problem_schema["properties"]
+
+
+def test_the_docs_page_has_no_inline_script_or_style(client):
+    response = client.get("/api/v1/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<style" not in html
+    assert re.findall(r"<script>", html) == [], "every script has a src"
+    assert "/static/lagiftart/api-docs.css" in html
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    assert "style-src 'self'" in policy
+
+
+def test_the_docs_page_loads_its_scripts_and_styles(client):
+    html = client.get("/api/v1/docs/").content.decode()
+    sources = re.findall(r'<script src="([^"]+)"', html) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    init_script = next(source for source in sources if "script" in source and "static" not in source)
+
+    script = client.get(init_script.replace("&amp;", "&"))
+
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()
+    assert "/api/v1/schema/" in script.content.decode()
+    for source in sources:
+        if source.startswith("/static/"):
+            assert finders.find(source.removeprefix("/static/")), source
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+def test_the_docs_page_renders_the_operations_in_a_browser_without_a_csp_violation(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        page = browser.new_page()
+        complaints = []
+        page.on("console", lambda message: complaints.append(message.text) if message.type == "error" else None)
+        page.goto(f"{live_server.url}/api/v1/docs/")
+        page.wait_for_selector(".opblock-summary-path", timeout=15000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        browser.close()
+
+    assert "/api/v1/gifts/" in "".join(paths)
+    assert complaints == []
+    assert background == "rgb(250, 250, 250)", "the page's own stylesheet applied"
