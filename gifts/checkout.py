@@ -76,6 +76,8 @@ class PaymentArrivedLate(CheckoutError):
 
 AUTHENTICATION_WINDOW = timedelta(minutes=30)
 """How long an order waiting for the bank's authentication holds its stock before another checkout may take it."""
+RELEASE_GRACE = timedelta(minutes=1)
+"""The hold's timer runs this long after the window closes, so a bank answer in the last second still lands first."""
 
 
 @dataclass(frozen=True)
@@ -583,6 +585,7 @@ def _place_locked(
         # Committed as placed: the stock stays held for the giver while their bank asks them to confirm.
         order.payment_provider = provider.name
         order.save(update_fields=["payment_provider", "updated_at"])
+        transaction.on_commit(lambda: _schedule_release(order.pk))
         return OrderPlacement(order, action.authentication)
     charged.append(result)
     _mark_paid(order, result, by=giver)
@@ -630,20 +633,47 @@ def release_unpaid_order(*, order_id: int, note: str) -> bool:
     return True
 
 
+def _expired_authentications():
+    return awaiting_authentication().filter(placed_at__lt=timezone.now() - AUTHENTICATION_WINDOW)
+
+
+def _release_expired(order_id: int) -> bool:
+    return release_unpaid_order(
+        order_id=order_id, note=_("Your bank's confirmation did not arrive in time; the pieces went back on sale.")
+    )
+
+
 def release_expired_authentications(*, gift_ids: list[int] | None = None) -> int:
     """Release orders that waited longer than AUTHENTICATION_WINDOW for the bank (the giver left the challenge);
     `gift_ids` limits it to orders holding those pieces. Returns how many were released."""
-    waiting = awaiting_authentication().filter(placed_at__lt=timezone.now() - AUTHENTICATION_WINDOW)
+    waiting = _expired_authentications()
     if gift_ids is not None:
         if not gift_ids:
             return 0
         waiting = waiting.filter(lines__gift_id__in=gift_ids)
-    released = 0
-    for order_id in waiting.values_list("pk", flat=True).distinct():
-        released += release_unpaid_order(
-            order_id=order_id, note=_("Your bank's confirmation did not arrive in time; the pieces went back on sale.")
-        )
-    return released
+    return sum(_release_expired(order_id) for order_id in waiting.values_list("pk", flat=True).distinct())
+
+
+def release_if_unconfirmed(*, order_id: int) -> bool:
+    """The hold's timer (gifts.tasks.release_unconfirmed_payment): release one order if it is still waiting for the
+    bank once its window has passed. False when it was paid, already released, or is still inside the window."""
+    if not _expired_authentications().filter(pk=order_id).exists():
+        return False
+    return _release_expired(order_id)
+
+
+def _schedule_release(order_id: int) -> None:
+    """Queue the hold's timer to run just after the window closes, so a giver who leaves the bank's challenge does
+    not keep the pieces off sale until the next checkout of the same piece happens to free them.
+
+    Backends that cannot defer (the immediate one the test suite uses) would run it at once, inside the window, where
+    it does nothing: they are skipped, and the next checkout of the piece still frees it (release_expired_…)."""
+    from gifts.tasks import release_unconfirmed_payment
+
+    if not release_unconfirmed_payment.get_backend().supports_defer:
+        return
+    run_after = timezone.now() + AUTHENTICATION_WINDOW + RELEASE_GRACE
+    release_unconfirmed_payment.using(run_after=run_after).enqueue(order_id=order_id)
 
 
 def confirm_order_payment(*, order: Order, reference: str, by=None, provider: PaymentProvider | None = None) -> Order:

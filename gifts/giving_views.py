@@ -487,7 +487,13 @@ def order_list(request):
 @require_safe
 def order_detail(request, pk):
     order = _giver_order(request, pk)
-    return render(request, "gifts/giving/order_detail.html", _order_context(order))
+    context = _order_context(order)
+    if checkout.is_awaiting_authentication(order):
+        # The way back to the bank's step (only the browser that started the payment can finish it), and when the
+        # pieces go back on sale if nobody does.
+        context["bank_step_here"] = _waiting_authentication(request, order) is not None
+        context["bank_deadline"] = order.placed_at + checkout.AUTHENTICATION_WINDOW
+    return render(request, "gifts/giving/order_detail.html", context)
 
 
 def _order_context(order) -> dict:

@@ -18,6 +18,7 @@ from unittest import mock
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import time_format
 
 from accounts.tests.factories import UserFactory
 from gifts.checkout import (
@@ -217,6 +218,55 @@ def test_an_order_still_inside_the_window_keeps_its_pieces(world):
         )
 
 
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_a_hold_the_giver_walks_away_from_is_released_by_its_timer(world, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from gifts.tasks import release_unconfirmed_payment
+
+    settings.TASKS = DATABASE_QUEUE  # production's queue, which runs a task no earlier than its run_after
+    Gift.objects.filter(pk=world.alebrije.pk).update(stock=1)
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        placement = start(world, cart_with(world.giver, (world.alebrije, 1)))
+
+    timer = DBTaskResult.objects.get(task_path="gifts.tasks.release_unconfirmed_payment")
+    assert timer.args_kwargs["kwargs"] == {"order_id": placement.order.pk}
+    assert before + timedelta(minutes=31) <= timer.run_after <= timezone.now() + timedelta(minutes=31)
+    assert stock(world) == 0
+
+    # Run early (a clock skew, a manual run), it leaves the hold alone.
+    assert release_unconfirmed_payment.call(order_id=placement.order.pk) is False
+    assert Order.objects.get(pk=placement.order.pk).status == OrderStatus.PLACED
+
+    Order.objects.filter(pk=placement.order.pk).update(placed_at=timezone.now() - timedelta(minutes=31))
+    assert release_unconfirmed_payment.call(order_id=placement.order.pk) is True
+    order = Order.objects.get(pk=placement.order.pk)
+    assert order.status == OrderStatus.CANCELLED
+    assert "did not arrive in time" in order.status_changes.order_by("-pk").first().note
+    assert stock(world) == 1
+    assert CartLine.objects.filter(cart__user=world.giver, gift=world.alebrije).exists()
+    # A retry of the same timer changes nothing.
+    assert release_unconfirmed_payment.call(order_id=placement.order.pk) is False
+    assert stock(world) == 1
+
+
+def test_a_paid_order_keeps_its_pieces_when_the_timer_runs(world, settings, django_capture_on_commit_callbacks):
+    from gifts.tasks import release_unconfirmed_payment
+
+    settings.TASKS = DATABASE_QUEUE
+    with django_capture_on_commit_callbacks(execute=True):
+        placement = start(world, cart_with(world.giver, (world.alebrije, 1)))
+    TestPaymentProvider().authenticate(reference=placement.authentication.reference, approved=True)
+    confirm_order_payment(order=placement.order, reference=placement.authentication.reference)
+    Order.objects.filter(pk=placement.order.pk).update(placed_at=timezone.now() - timedelta(minutes=31))
+
+    assert release_unconfirmed_payment.call(order_id=placement.order.pk) is False
+    assert Order.objects.get(pk=placement.order.pk).status == OrderStatus.PAID
+
+
 def test_a_payment_the_bank_confirms_after_the_giver_cancelled_is_refunded(world):
     placement = start(world, cart_with(world.giver, (world.alebrije, 1)))
     cancel_order(order=placement.order, by=world.giver)
@@ -286,6 +336,27 @@ def test_the_test_bank_approves_and_the_giver_lands_on_the_paid_order(giver_clie
     assert not CartLine.objects.exists()
     # Coming back to the bank's step of a paid order goes to the order, not to the bank again.
     assert giver_client.get(f"/en/checkout/orders/{order.pk}/authenticate/")["Location"].endswith("/placed/")
+
+
+def test_the_order_page_leads_back_to_the_bank_while_the_payment_waits(giver_client, world, client):
+    order = submit_requires_action(giver_client, world)
+
+    page = giver_client.get(f"/en/account/orders/{order.pk}/").content.decode()
+
+    assert "Your bank is waiting for you" in page
+    assert f'href="/en/checkout/orders/{order.pk}/authenticate/"' in page
+    deadline = time_format(timezone.localtime(order.placed_at + timedelta(minutes=30)))
+    assert f"held for you until {deadline};" in page
+
+    # Another browser of the same giver cannot finish it there, and is told where it can.
+    other_browser = Client()
+    other_browser.force_login(world.giver)
+    elsewhere = other_browser.get(f"/en/account/orders/{order.pk}/").content.decode()
+    assert "in the browser where you placed the order" in elsewhere
+    assert "/authenticate/" not in elsewhere
+
+    giver_client.post(f"/en/checkout/orders/{order.pk}/test-bank/", {"decision": "approve"})
+    assert "Your bank is waiting for you" not in giver_client.get(f"/en/account/orders/{order.pk}/").content.decode()
 
 
 def test_a_failed_test_authentication_returns_to_checkout_filled_in_with_the_cart_as_it_was(giver_client, world):
