@@ -439,3 +439,37 @@ def test_request_table_leaves_out_successful_probe_and_scrape_lines():
     machine = module(PLATFORM)["locals"]["machine_requests"]
     for path in (*probes.PROBE_PATHS, probes.METRICS_PATH):
         assert f'jsonPayload.route="{path}"' in machine
+
+
+def test_every_alert_policy_is_in_the_operations_table_with_a_runbook():
+    policies = {
+        **resources(PLATFORM, "google_monitoring_alert_policy"),
+        **resources(REGION, "google_monitoring_alert_policy"),
+    }
+    operations = (ROOT / "docs" / "operations.md").read_text()
+    table = operations[operations.index("## Alert policies") : operations.index("## Log-based views")]
+    documented = set(re.findall(r"^\| \*\*[^*]+\*\* \(`(\w+)`", table, flags=re.MULTILINE))
+
+    assert documented == set(policies)
+    runbooks = set(re.findall(r"^### (.+)$", operations, flags=re.MULTILINE))
+    for name in re.findall(r"^\| \*\*([^*]+)\*\*", table, flags=re.MULTILINE):
+        assert name in runbooks, f"no runbook for the alert {name!r}"
+
+
+def test_promql_alerts_watch_metrics_the_app_exports():
+    from prometheus_client import REGISTRY
+
+    from analytics import metrics  # noqa: F401  (registers the app's metrics)
+
+    exported = {f"{metric.name}_total" for metric in REGISTRY.collect() if metric.type == "counter"}
+    policies = resources(PLATFORM, "google_monitoring_alert_policy")
+    queries = [
+        first(first(policy["conditions"]).get("condition_prometheus_query_language"))["query"]
+        for policy in policies.values()
+        if first(policy["conditions"]).get("condition_prometheus_query_language")
+    ]
+
+    assert len(queries) == 2
+    for query in queries:
+        for name in set(re.findall(r"lagiftart_\w+", query)):
+            assert name in exported, f"{name} in {query!r} is not a metric the app exports"

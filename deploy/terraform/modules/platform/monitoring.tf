@@ -107,3 +107,56 @@ resource "google_monitoring_alert_policy" "dsr_overdue" {
     content   = "At least one data-subject request is past the deadline its regime sets. Open the admin's data-subject requests with the Overdue filter and fulfil, extend (where the regime allows) or decline each one (docs/compliance.md)."
   }
 }
+
+# Two conditions on the app's own metrics, which the Managed Service for Prometheus sidecar scrapes from /metrics
+# (modules/region/service.tf), written in PromQL as Cloud Monitoring accepts it.
+resource "google_monitoring_alert_policy" "activity_events_dropped" {
+  project               = var.project_id
+  display_name          = "LaGiftArt ${var.environment}: activity events dropped by the database"
+  combiner              = "OR"
+  notification_channels = [google_monitoring_notification_channel.email.id]
+
+  conditions {
+    display_name = "lagiftart_activity_events_dropped_total grew in 15 minutes"
+    condition_prometheus_query_language {
+      query               = "sum(increase(lagiftart_activity_events_dropped_total[15m])) > 0"
+      duration            = "0s"
+      evaluation_interval = "60s"
+    }
+  }
+
+  alert_strategy {
+    auto_close = "3600s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "The database refused activity-event inserts (pages still worked; the events still reached BigQuery through the log stream). See docs/operations.md, \"Activity events dropped\"."
+  }
+}
+
+resource "google_monitoring_alert_policy" "frontend_errors_spike" {
+  project               = var.project_id
+  display_name          = "LaGiftArt ${var.environment}: JavaScript errors five times yesterday's rate"
+  combiner              = "OR"
+  notification_channels = [google_monitoring_notification_channel.email.id]
+
+  conditions {
+    display_name = "front-end error rate over 10 minutes against the same time yesterday"
+    condition_prometheus_query_language {
+      # The second clause keeps a handful of errors on a quiet night from paging anyone.
+      query               = "sum(rate(lagiftart_frontend_errors_total[10m])) > 5 * sum(rate(lagiftart_frontend_errors_total[1d] offset 1d)) and sum(increase(lagiftart_frontend_errors_total[10m])) > 20"
+      duration            = "600s"
+      evaluation_interval = "60s"
+    }
+  }
+
+  alert_strategy {
+    auto_close = "3600s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "Browsers report JavaScript errors at five times yesterday's rate. See docs/operations.md, \"Front-end errors spike\": the logs view names the script; roll back if it breaks checkout."
+  }
+}
