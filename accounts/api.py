@@ -9,9 +9,11 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts import services
+from locales.api import KnownFields
 from locales.currency import DISPLAY_CURRENCIES
 
 PERSONAL_ACCESS = (
@@ -25,7 +27,7 @@ def personal_schema(*, description: str = "", **kwargs):
     return extend_schema(description=f"{description}\n\n{PERSONAL_ACCESS}".strip(), **kwargs)
 
 
-class ProfileSerializer(serializers.Serializer):
+class ProfileSerializer(KnownFields, serializers.Serializer):
     """The account as its owner sees it; the email is changed on the storefront, where allauth verifies it."""
 
     email = serializers.EmailField(read_only=True)
@@ -39,26 +41,30 @@ class ProfileSerializer(serializers.Serializer):
     )
 
 
+PROFILE_EXAMPLE = {
+    "email": "ana@example.com",
+    "full_name": "Ana Giver",
+    "preferred_language": "fr",
+    "preferred_currency": "EUR",
+}
+
+
 class ProfileView(APIView):
     """Read and change the signed-in person's name, language and currency."""
 
     serializer_class = ProfileSerializer
+    query_parameters = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Unknown query parameters are a 400 here too: an APIView has no queryset to run the filter backends on.
+        for backend in api_settings.DEFAULT_FILTER_BACKENDS:
+            backend().filter_queryset(request, None, self)
 
     @personal_schema(
         summary="Your profile",
         responses={200: ProfileSerializer},
-        examples=[
-            OpenApiExample(
-                "Profile",
-                value={
-                    "email": "ana@example.com",
-                    "full_name": "Ana Giver",
-                    "preferred_language": "fr",
-                    "preferred_currency": "EUR",
-                },
-                response_only=True,
-            )
-        ],
+        examples=[OpenApiExample("Profile", value=PROFILE_EXAMPLE, response_only=True)],
     )
     def get(self, request):
         return Response(ProfileSerializer(request.user).data)
@@ -67,7 +73,10 @@ class ProfileView(APIView):
         summary="Change your name, language or currency",
         request=ProfileSerializer,
         responses={200: ProfileSerializer},
-        examples=[OpenApiExample("New language", value={"preferred_language": "ja"}, request_only=True)],
+        examples=[
+            OpenApiExample("New language", value={"preferred_language": "ja"}, request_only=True),
+            OpenApiExample("Profile", value={**PROFILE_EXAMPLE, "preferred_language": "ja"}, response_only=True),
+        ],
     )
     def patch(self, request):
         user = request.user

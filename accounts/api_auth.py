@@ -24,6 +24,7 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from accounts import api_keys
 from accounts.models import ApiKey
+from analytics.events import record_event
 
 API_KEY_KEYWORD = "Api-Key"
 SESSION_TOKEN_HEADER = "X-Session-Token"  # noqa: S105 (a header name, not a secret)
@@ -47,6 +48,22 @@ class PublicRead(ScopedAccess):
 
     def has_permission(self, request, view):
         return request.method in SAFE_METHODS and super().has_permission(request, view)
+
+
+def by_partner_key(request) -> bool:
+    """Did a partner key authenticate this request (rather than a person, or no one)?"""
+    return isinstance(request.auth, ApiKey)
+
+
+def record_activity(request, name, **fields):
+    """`analytics.events.record_event` for an API view, except for partner keys: a key is a partner's server acting
+    for a business, not a visitor browsing, and its calls would swell the funnel and the catalog's popularity.
+
+    Consent, pseudonyms and batching are record_event's own; call it once the answer is known to be a success.
+    """
+    if by_partner_key(request):
+        return None
+    return record_event(request, name, **fields)
 
 
 class InvalidApiKey(exceptions.AuthenticationFailed):
@@ -141,7 +158,7 @@ class UserRateThrottle(_RateFromSettings, SimpleRateThrottle):
     scope = "user"
 
     def get_cache_key(self, request, view):
-        if not request.user.is_authenticated or isinstance(request.auth, ApiKey):
+        if not request.user.is_authenticated or by_partner_key(request):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
@@ -152,7 +169,7 @@ class ApiKeyRateThrottle(_RateFromSettings, SimpleRateThrottle):
     scope = "api_key"
 
     def get_cache_key(self, request, view):
-        if not isinstance(request.auth, ApiKey):
+        if not by_partner_key(request):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
 

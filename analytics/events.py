@@ -5,7 +5,9 @@ regime whose model is opt-out with no objection on record. Identifiers are pseud
 
 * `visitor` is an HMAC of a random first-party id (the consent cookie's visitor id, or else our own random
   `analytics_visitor` cookie) under a salt derived from SECRET_KEY and the UTC date, so the same browser links
-  across one day's events and not beyond; no IP address is ever read.
+  across one day's events and not beyond; no IP address is ever read. An API call carries neither cookie unless a
+  browser makes it, and is never given one: it is then its account's visitor when signed in, and no visitor at all
+  otherwise (`_raw_visitor_id`).
 * `user` is a keyed hash of the account id (stable, so orders and views link, but not reversible without the key).
 
 Events are buffered on the request and written by `analytics.middleware.RequestMetricsMiddleware` once the response
@@ -28,6 +30,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
+from rest_framework.request import Request
 
 from analytics import metrics
 from analytics.models import ActivityEvent, ConsentBasis, EventName, UserAgentFamily
@@ -104,13 +107,21 @@ def referrer_host(referer: str) -> str:
 
 
 def _raw_visitor_id(request) -> str:
-    """The browser's random first-party id: the consent cookie's, else ours, else a new one set with the response."""
+    """The browser's random first-party id: the consent cookie's, else ours, else a new one set with the response.
+
+    An API request (DRF's `Request`) never gets a new one: its answer sets no cookie, so a new id per request would
+    count every call of a cookie-less app as another visitor. A signed-in API caller without either cookie is its
+    account (one visitor a day, like a browser); an anonymous one is '' (no visitor), which the funnel leaves out.
+    """
     existing = visitor_id_from(request)
     if existing:
         return existing
     ours = request.COOKIES.get(VISITOR_COOKIE, "")
     if _VISITOR_ID.match(ours):
         return ours
+    if isinstance(request, Request):
+        user = getattr(request, "user", None)
+        return f"account:{user.pk}" if user is not None and user.is_authenticated else ""
     new = getattr(request, _NEW_VISITOR, "")
     if not new:
         new = secrets.token_urlsafe(16)
@@ -150,12 +161,15 @@ def record_event(
     value: Decimal | None = None,
     value_currency: str = "",
     result_count: int | None = None,
+    currency: str = "",
 ) -> ActivityEvent | None:
     """Record that the visitor behind `request` did `name`; None (and nothing stored) without analytics consent.
 
     `gift`, `artist` and `origin_locale` take a model instance or its slug; a gift fills in its artist and the
     artist's market when they are not given (from the gift's already-loaded relations). `destination_country`
-    takes a code, a Destination or a Locale. Any field may be a function, called only if the event is recorded.
+    takes a code, a Destination or a Locale. `currency` is the display currency when the page chose it otherwise
+    than the request's cookie or profile would (the API's `?currency=`). Any field may be a function, called only
+    if the event is recorded.
     """
     name = EventName(name)
     if not has_consent(request, Purpose.ANALYTICS):
@@ -163,9 +177,9 @@ def record_event(
         return None
     # A field given as a function is read only now that the event will be recorded: a view can offer a costly
     # number (a search's result count) without computing it for visitors we record nothing about.
-    gift, artist, origin_locale, destination_country, value, value_currency, result_count = (
+    gift, artist, origin_locale, destination_country, value, value_currency, result_count, currency = (
         field() if callable(field) else field
-        for field in (gift, artist, origin_locale, destination_country, value, value_currency, result_count)
+        for field in (gift, artist, origin_locale, destination_country, value, value_currency, result_count, currency)
     )
     if gift is not None and not isinstance(gift, str):
         artist = artist if artist is not None else getattr(gift, "artist", None)
@@ -178,13 +192,14 @@ def record_event(
         if consent_state(request).choices.get(Purpose.ANALYTICS) is not None
         else ConsentBasis.OPT_OUT
     )
+    raw_visitor = _raw_visitor_id(request)
     event = ActivityEvent(
         name=name,
         occurred_at=occurred_at,
-        visitor=visitor_pseudonym(_raw_visitor_id(request), occurred_at.date()),
+        visitor=visitor_pseudonym(raw_visitor, occurred_at.date()) if raw_visitor else "",
         user=user_pseudonym(user.pk) if user is not None and user.is_authenticated else "",
         language=(get_language() or "")[:10],
-        currency=_display_currency(request),
+        currency=(currency or _display_currency(request)).upper()[:3],
         origin_locale=_slug(origin_locale)[:60],
         destination_country=_country_code(destination_country),
         gift=_slug(gift)[:120],

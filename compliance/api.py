@@ -13,6 +13,8 @@ fresh login does not count, as on the portal, because a session token can outliv
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
@@ -71,6 +73,23 @@ class StrictQueryMixin:
         self.filter_queryset(self.get_queryset().none())
 
 
+class KnownFields:
+    """Mixed into a serializer that reads a request body: a field it does not take is a 400 naming it, rather than
+    dropped silently (as in locales.api, which this app may not import)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping) and self.parent is None:
+            # A list, a string or a number where the body should be an object: named as the body, as null is.
+            raise serializers.ValidationError({"body": [_("Send a JSON object with the fields this endpoint takes.")]})
+        if isinstance(data, Mapping):
+            accepted = sorted(name for name, field in self.fields.items() if not field.read_only)
+            unknown = sorted(set(data) - set(accepted))
+            if unknown:
+                message = _("Unknown field. This accepts: %(fields)s.") % {"fields": ", ".join(accepted)}
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
 def recently_reauthenticated(request) -> bool:
     """The portal's rule, read from the session this API request acts in: the browser's session, or the session
     behind an app's token (`request.auth`). A partner key has no session, so it never counts."""
@@ -122,7 +141,7 @@ class ConsentStateSerializer(serializers.Serializer):
     purposes = PurposeStateSerializer(many=True)
 
 
-class ConsentChoiceSerializer(serializers.Serializer):
+class ConsentChoiceSerializer(KnownFields, serializers.Serializer):
     purposes = serializers.DictField(
         child=serializers.BooleanField(),
         help_text="Optional purposes by code, true to grant and false to refuse: analytics, marketing, "
@@ -173,13 +192,69 @@ def consent_body(request) -> dict:
     ).data
 
 
+CONSENT_EXAMPLE = {
+    "regime": {"code": "gdpr", "name": "GDPR (EU/EEA)", "asks_first": True},
+    "policy": {"version": "2026-11", "effective_on": "2026-11-01"},
+    "needs_choice": False,
+    "purposes": [
+        {
+            "code": "necessary",
+            "name": "Necessary",
+            "description": "Keeps the site working and secure. Always on.",
+            "necessary": True,
+            "allowed": True,
+            "chosen": None,
+            "source": None,
+            "locked_by_gpc": False,
+        },
+        {
+            "code": "analytics",
+            "name": "Analytics",
+            "description": "Counts visits and how pages are used, with a pseudonymous id.",
+            "necessary": False,
+            "allowed": True,
+            "chosen": True,
+            "source": "api",
+            "locked_by_gpc": False,
+        },
+        {
+            "code": "marketing",
+            "name": "Marketing",
+            "description": "Measures and tailors our advertising with partners.",
+            "necessary": False,
+            "allowed": False,
+            "chosen": False,
+            "source": "api",
+            "locked_by_gpc": False,
+        },
+        {
+            "code": "personalisation",
+            "name": "Personalisation",
+            "description": "Remembers what you looked at to suggest gifts and artists you may like.",
+            "necessary": False,
+            "allowed": False,
+            "chosen": None,
+            "source": None,
+            "locked_by_gpc": False,
+        },
+    ],
+}
+"""A person in France who allowed analytics and refused marketing over the API."""
+CONSENT_RESPONSE = OpenApiExample("Your choices", value=CONSENT_EXAMPLE, response_only=True, status_codes=["200"])
+
+
 class ConsentView(StrictQueryMixin, generics.GenericAPIView):
     """Your consent per purpose, and changes to it: each change is a new row in the consent ledger."""
 
     serializer_class = ConsentChoiceSerializer
     queryset = DataSubjectRequest.objects.none()
 
-    @personal_schema(summary="Your consent choices", responses={200: ConsentStateSerializer})
+    @personal_schema(
+        summary="Your consent choices",
+        description="The regime that applies to you, the policy in effect, and per purpose what is allowed now.",
+        responses={200: ConsentStateSerializer},
+        examples=[CONSENT_RESPONSE],
+    )
     def get(self, request):
         return Response(consent_body(request))
 
@@ -188,7 +263,10 @@ class ConsentView(StrictQueryMixin, generics.GenericAPIView):
         description="Purposes left out keep their state. A withdrawal applies from the next request.",
         request=ConsentChoiceSerializer,
         responses={200: ConsentStateSerializer, 503: OpenApiResponse(description="No privacy policy is in effect.")},
-        examples=[OpenApiExample("No marketing", value={"purposes": {"marketing": False}}, request_only=True)],
+        examples=[
+            OpenApiExample("No marketing", value={"purposes": {"marketing": False}}, request_only=True),
+            CONSENT_RESPONSE,
+        ],
     )
     def patch(self, request):
         return self._choose(request, complete=False)
@@ -202,7 +280,8 @@ class ConsentView(StrictQueryMixin, generics.GenericAPIView):
                 "Analytics only",
                 value={"purposes": {"analytics": True, "marketing": False, "personalisation": False}},
                 request_only=True,
-            )
+            ),
+            CONSENT_RESPONSE,
         ],
     )
     def put(self, request):
@@ -272,7 +351,7 @@ class DataSubjectRequestSerializer(DataSubjectRequestSummarySerializer):
         return links.status_url(dsr.reference, translation.get_language() or dsr.language)
 
 
-class DataSubjectRequestCreateSerializer(serializers.Serializer):
+class DataSubjectRequestCreateSerializer(KnownFields, serializers.Serializer):
     kind = serializers.ChoiceField(choices=RequestKind.choices)
     details = serializers.CharField(
         max_length=2000,
@@ -295,6 +374,33 @@ class DataSubjectRequestCreateSerializer(serializers.Serializer):
         return form.cleaned_data
 
 
+REQUEST_SUMMARY_EXAMPLE = {
+    "reference": "cb39fc0e-54b8-4656-a98f-93ea1e93da14",
+    "kind": "access",
+    "status": "open",
+    "received_at": "2026-11-20T10:00:00Z",
+    "deadline": "2026-12-20",
+    "closed_at": None,
+    "url": "/api/v1/privacy/requests/cb39fc0e-54b8-4656-a98f-93ea1e93da14/",
+}
+REQUEST_EXAMPLE = {
+    **REQUEST_SUMMARY_EXAMPLE,
+    "details": "",
+    "regime": "gdpr",
+    "due_on": "2026-12-20",
+    "extended_due_on": None,
+    "extension_reason": "",
+    "resolution": "",
+    "export_available": False,
+    "status_page": "https://lagiftart.example/en/privacy/requests/status/cb39fc0e-54b8-4656-a98f-93ea1e93da14:XNOd6jELk/",
+    "events": [
+        {"kind": "filed", "label": "Filed", "at": "2026-11-20T10:00:00Z"},
+        {"kind": "confirmed", "label": "Confirmed", "at": "2026-11-20T10:00:00Z"},
+    ],
+}
+"""A request for a copy of one's data, filed over the API and confirmed at once."""
+
+
 def _detail(dsr: DataSubjectRequest) -> dict:
     dsr.visible_events = selectors.subject_visible_events(dsr)
     return DataSubjectRequestSerializer(dsr).data
@@ -308,7 +414,13 @@ class DataSubjectRequestListView(generics.ListAPIView):
     def get_queryset(self):
         return DataSubjectRequest.objects.filter(user_id=self.request.user.pk).order_by("-received_at", "-id")
 
-    @personal_schema(summary="Your data-subject requests")
+    @personal_schema(
+        summary="Your data-subject requests",
+        description="Newest first, in pages; only your own.",
+        examples=[
+            OpenApiExample("A copy of my data", value=REQUEST_SUMMARY_EXAMPLE, response_only=True, status_codes=["200"])
+        ],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -321,7 +433,10 @@ class DataSubjectRequestListView(generics.ListAPIView):
         ),
         request=DataSubjectRequestCreateSerializer,
         responses={201: DataSubjectRequestSerializer},
-        examples=[OpenApiExample("A copy of my data", value={"kind": "access"}, request_only=True)],
+        examples=[
+            OpenApiExample("A copy of my data", value={"kind": "access"}, request_only=True),
+            OpenApiExample("Filed", value=REQUEST_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
     )
     def post(self, request):
         self.filter_queryset(self.get_queryset().none())
@@ -353,7 +468,12 @@ class DataSubjectRequestDetailView(StrictQueryMixin, generics.GenericAPIView):
     def get_queryset(self):
         return DataSubjectRequest.objects.filter(user_id=self.request.user.pk)
 
-    @personal_schema(summary="One of your data-subject requests, with what happened so far")
+    @personal_schema(
+        summary="One of your data-subject requests, with what happened so far",
+        description="Someone else's request is a 404, the same as one that does not exist.",
+        responses={200: DataSubjectRequestSerializer, 404: OpenApiResponse(description="No such request of yours.")},
+        examples=[OpenApiExample("Confirmed", value=REQUEST_EXAMPLE, response_only=True, status_codes=["200"])],
+    )
     def get(self, request, reference):
         dsr = self.get_queryset().filter(reference=reference).first()
         if dsr is None:

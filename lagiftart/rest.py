@@ -1,8 +1,9 @@
 """What every API endpoint shares, reached through the REST_FRAMEWORK settings so apps never import it.
 
-One error shape (`problem_handler`), page-number pagination (`PagePagination`) and the refusal of query parameters
-a view does not declare (`KnownQueryParameters`). The schema documents the error shape on every operation
-(lagiftart/schema.py); the routes themselves are in lagiftart/api.py.
+One error shape (`problem_handler`), page-number pagination (`PagePagination`), the refusal of query parameters
+a view does not declare (`KnownQueryParameters`) and the language of every answer from Accept-Language alone
+(`AcceptHeadersNegotiation`). The schema documents the error shape on every operation (lagiftart/schema.py); the
+routes themselves are in lagiftart/api.py.
 
 DRF imports this module while it defines its own generic views, so it must not import them (nor drf-spectacular).
 """
@@ -10,10 +11,12 @@ DRF imports this module while it defines its own generic views, so it must not i
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.filters import BaseFilterBackend
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -57,6 +60,8 @@ def problem_handler(exc, context):
     if not isinstance(exc, exceptions.APIException):
         return None
 
+    if isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ValidationError({BODY: [_not_json(exc)]}, code="invalid")
     code = exc.get_codes() if isinstance(exc, exceptions.ValidationError) else exc.default_code
     body = {
         "type": problem_type(code if isinstance(code, str) else "invalid"),
@@ -80,21 +85,42 @@ def problem_handler(exc, context):
     return Response(body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
 
-def _field_errors(detail, prefix="") -> dict[str, list[str]]:
+BODY = "body"
+"""The `errors` member naming the request body as a whole: not JSON, or not a JSON object."""
+
+
+def _not_json(exc: exceptions.ParseError) -> str:
+    """What is wrong with a body that is not JSON, in the request's language, with where the parser stopped."""
+    cause = exc.__context__
+    if hasattr(cause, "lineno") and hasattr(cause, "colno"):
+        return _("This is not JSON (line %(line)d, column %(column)d).") % {"line": cause.lineno, "column": cause.colno}
+    return _("This is not JSON.")
+
+
+def _field_errors(detail, prefix: str | None = None) -> dict[str, list[str]]:
     """DRF's nested error detail flattened to dotted paths: {"recipient.postal_code": ["…"], "lines.0.quantity": …}."""
     if isinstance(detail, dict):
         flat = {}
         for key, value in detail.items():
-            flat.update(_field_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+            flat.update(_field_errors(value, str(key) if prefix is None else f"{prefix}.{key}"))
         return flat
     if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
         flat = {}
         for index, value in enumerate(detail):
             if value:
-                flat.update(_field_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+                flat.update(_field_errors(value, str(index) if prefix is None else f"{prefix}.{index}"))
         return flat
     messages = detail if isinstance(detail, list) else [detail]
-    return {prefix or "non_field_errors": [str(message) for message in messages]}
+    whole = prefix in (None, "non_field_errors")
+    if whole and any(getattr(message, "code", None) in WHOLE_BODY_CODES for message in messages):
+        # A body that is JSON null: DRF names no field, and says "No data provided", untranslated.
+        return {BODY: [_("Send a JSON object with the fields this endpoint takes.")]}
+    # A body field may be called "" (an unknown one, refused by name): only no prefix at all is non-field.
+    return {"non_field_errors" if prefix is None else prefix: [str(message) for message in messages]}
+
+
+WHOLE_BODY_CODES = frozenset({"null"})
+"""DRF's code for a null body; a list, string or number is refused as the body by the serializers' KnownFields."""
 
 
 class Conflict(exceptions.APIException):
@@ -137,6 +163,15 @@ class PagePagination(PageNumberPagination):
             raise exceptions.ValidationError({self.page_query_param: [_("A whole number from 1.")]})
         return number
 
+    def get_paginated_response_schema(self, schema):
+        """The page envelope in the schema, with examples of our own addresses rather than DRF's placeholder."""
+        response = super().get_paginated_response_schema(schema)
+        properties = response["properties"]
+        properties["count"]["example"] = 57
+        properties["next"]["example"] = "https://lagiftart.example/api/v1/gifts/?page=3"
+        properties["previous"]["example"] = "https://lagiftart.example/api/v1/gifts/?page=1"
+        return response
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
@@ -175,3 +210,21 @@ class KnownQueryParameters(BaseFilterBackend):
             message = _("Unknown query parameter. This endpoint accepts: %s.") % ", ".join(sorted(allowed))
             raise exceptions.ValidationError({name: [message] for name in unknown})
         return queryset
+
+
+class AcceptHeadersNegotiation(DefaultContentNegotiation):
+    """Both Accept headers, before anything else a view does: JSON from `Accept` (else 406), and the language of the
+    answer, errors included, from `Accept-Language` alone.
+
+    Django's LocaleMiddleware also reads the storefront's language cookie; a browser calling the API would then get
+    another language than the header asks for, and the same request two answers. The catalog's reads do the same
+    (locales.api.CachedPublicRead), since their 405 comes before negotiation.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        from locales.api import language_from_header
+
+        language = language_from_header(request)
+        translation.activate(language)
+        request._request.LANGUAGE_CODE = language
+        return super().select_renderer(request, renderers, format_suffix)

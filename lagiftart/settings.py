@@ -340,6 +340,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "lagiftart.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "lagiftart.rest.problem_handler",
     "DEFAULT_FILTER_BACKENDS": ["lagiftart.rest.KnownQueryParameters"],
+    # JSON from Accept, and the answer's language from Accept-Language alone (never the storefront's cookie).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "lagiftart.rest.AcceptHeadersNegotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

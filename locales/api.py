@@ -1,20 +1,23 @@
 """The API's markets, and what every public catalog endpoint shares: language, display currency and caching.
 
 Languages, money and markets live in locales, so the pieces the artists' and gifts' endpoints reuse live here too:
-`MoneySerializer` (a price as JSON), `PricedQuery` (the `?currency=` parameter), `public_read_schema` (what the
-schema says of every public read) and `CachedPublicRead`, the base of every public, read-only catalog view:
+`MoneySerializer` (a price as JSON), `PricedQuery` (the `?currency=` parameter), `KnownFields` (a body field an
+endpoint does not take is a 400; the signed-in endpoints use it too), `public_read_schema` (what the schema says of
+every public read) and `CachedPublicRead`, the base of every public, read-only catalog view:
 
 - the language comes from `Accept-Language` alone (never a cookie), so a cached response can say `Vary:
   Accept-Language` and be right; the response carries `Content-Language`;
 - each representation is built once per language and URL, then reused for STOREFRONT_CACHE_SECONDS like the
   storefront's own reads (a catalog change retires it), so a repeated or conditional request costs no query;
 - its ETag is a digest of the bytes sent, the same on every instance, so `If-None-Match` answers 304 and
-  `Cache-Control: public, max-age=60` lets clients and shared caches reuse it.
+  `Cache-Control: public, max-age=60` lets clients and shared caches reuse it;
+- the activity event an answer means (a gift viewed, a search) is cached with it and recorded on every 200 and 304.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
@@ -32,7 +35,8 @@ from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from accounts.api_auth import PublicRead
+from accounts.api_auth import PublicRead, record_activity
+from analytics.models import EventName
 from locales.currency import DISPLAY_CURRENCIES, default_currency_for_language
 from locales.models import Locale
 from locales.money import Money, format_money
@@ -90,6 +94,26 @@ class PricedQuery(serializers.Serializer):
         ),
         error_messages={"invalid_choice": _("“{input}” is not a currency we show prices in.")},
     )
+
+
+class KnownFields:
+    """Mixed into a serializer that reads a request body: a field it does not take is a 400 naming it.
+
+    DRF drops unknown fields silently, so a misspelt `preferred_langauge` would change nothing and answer 200; the
+    query string is held to the same rule (lagiftart.rest.KnownQueryParameters). Read-only fields are not taken.
+    """
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping) and self.parent is None:
+            # A list, a string or a number where the body should be an object: named as the body, as null is.
+            raise serializers.ValidationError({"body": [_("Send a JSON object with the fields this endpoint takes.")]})
+        if isinstance(data, Mapping):
+            accepted = sorted(name for name, field in self.fields.items() if not field.read_only)
+            unknown = sorted(set(data) - set(accepted))
+            if unknown:
+                message = _("Unknown field. This accepts: %(fields)s.") % {"fields": ", ".join(accepted)}
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
 
 
 def query_parameter_names(query_class: type[serializers.Serializer] | None) -> tuple[str, ...]:
@@ -165,6 +189,9 @@ class CachedPublicRead:
 
     Subclasses set `queryset` (for the query-parameter check and the schema), `query_class` (a serializer for their
     query parameters) and implement `build()`, which returns the DRF Response to send; `get()` caches its JSON.
+    A subclass whose answer is an activity event (docs/analytics.md) says which in `activity()`: it is worked out
+    with the answer and cached beside it, and recorded on every 200 and 304 GET, cached or not, since each is a
+    person looking.
     """
 
     permission_classes = [PublicRead]
@@ -207,21 +234,34 @@ class CachedPublicRead:
     def currency(self) -> str:
         return self.query.get("currency") or default_currency_for_language(translation.get_language())
 
+    def activity(self, data) -> tuple[str, dict] | None:
+        """The activity event this answer means (its name and `record_event` fields), from the built `data`; None
+        when it means none. Called while building, so the fields must not depend on who asks."""
+        return None
+
     def get(self, request, *args, **kwargs):
         language = translation.get_language()
         address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
 
-        def representation() -> tuple[bytes, str]:
+        def representation() -> tuple[bytes, str, tuple[str, dict] | None]:
             self.filter_queryset(self.queryset.none())  # unknown query parameters: a 400 before any work
-            body = JSONRenderer().render(self.build(request, *args, **kwargs).data)
-            return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+            data = self.build(request, *args, **kwargs).data
+            body = JSONRenderer().render(data)
+            activity = self.activity(data)
+            if activity is not None:
+                # The currency the answer shows prices in, not the one a cookie or profile would pick.
+                activity = (activity[0], {"currency": self.currency, **activity[1]})
+            return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', activity
 
-        body, etag = remembered(f"api:{language}:{address}", representation)
+        body, etag, activity = remembered(f"api-read:{language}:{address}", representation)
         response = HttpResponseNotModified() if _matches(request, etag) else HttpResponse(body, "application/json")
         response["ETag"] = etag
         response["Content-Language"] = language
         patch_cache_control(response, public=True, max_age=self.cache_seconds)
         patch_vary_headers(response, ("Accept-Language",))
+        if activity is not None and request.method == "GET":
+            name, fields = activity
+            record_activity(request, name, **fields)
         return response
 
 
@@ -354,6 +394,9 @@ class MarketDetail(CachedPublicRead, GenericAPIView):
         if market is None:
             raise exceptions.NotFound(_("There is no market “%(slug)s”.") % {"slug": kwargs["slug"]})
         return Response(self.get_serializer(market).data)
+
+    def activity(self, data):
+        return EventName.MARKET_VIEWED, {"origin_locale": data["slug"]}
 
 
 urlpatterns = [

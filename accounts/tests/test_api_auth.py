@@ -201,7 +201,7 @@ def test_a_bad_profile_value_is_a_400_in_the_callers_language(client):
     client.force_login(user)
     response = client.patch(
         "/api/v1/me/",
-        {"preferred_language": "xx", "email": "new@example.com"},
+        {"preferred_language": "xx"},
         content_type="application/json",
         headers={"Accept-Language": "fr"},
     )
@@ -209,6 +209,14 @@ def test_a_bad_profile_value_is_a_400_in_the_callers_language(client):
     body = response.json()
     assert body["type"] == "urn:lagiftart:problem:invalid"
     assert body["errors"]["preferred_language"] == ["«\xa0xx\xa0» n'est pas un choix valide."]
+
+
+def test_the_email_is_not_changed_through_the_api(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.patch("/api/v1/me/", {"email": "new@example.com"}, content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["email"]
     user.refresh_from_db()
     assert user.email != "new@example.com"
 
@@ -216,7 +224,8 @@ def test_a_bad_profile_value_is_a_400_in_the_callers_language(client):
 def test_a_malformed_body_is_a_400_not_a_500(client):
     client.force_login(UserFactory())
     response = client.patch("/api/v1/me/", "{not json", content_type="application/json")
-    assert response.status_code == 400 and response.json()["type"] == "urn:lagiftart:problem:parse_error"
+    assert response.status_code == 400 and response.json()["type"] == "urn:lagiftart:problem:invalid"
+    assert response.json()["errors"] == {"body": ["This is not JSON (line 1, column 2)."]}
 
 
 def test_partner_keys_do_not_open_the_profile(client):

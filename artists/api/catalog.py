@@ -10,6 +10,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
 
+from analytics.models import EventName
 from artists.models import Artist
 from artists.selectors import public_artist, public_artists
 from locales.api import CachedPublicRead, MarketSummarySerializer, absolute, public_read_schema
@@ -144,6 +145,9 @@ class ArtistDetail(CachedPublicRead, GenericAPIView):
         if artist is None:
             raise exceptions.NotFound(_("There is no artist “%(slug)s”.") % {"slug": kwargs["slug"]})
         return Response(self.get_serializer(artist).data)
+
+    def activity(self, data):
+        return EventName.ARTIST_VIEWED, {"artist": data["slug"], "origin_locale": data["market"]["slug"]}
 
 
 urlpatterns = [

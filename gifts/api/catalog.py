@@ -19,6 +19,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
 
+from analytics.models import EventName
 from artists.selectors import public_artist
 from gifts import selectors
 from gifts.api.serializers import CategorySerializer, GiftCardSerializer, GiftDetailSerializer, QuoteSerializer
@@ -279,6 +280,12 @@ class GiftList(CachedPublicRead, ListAPIView):
         page = selectors.with_display_prices(self.paginate_queryset(gifts), currency=currency, rates=rates)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    def activity(self, data):
+        """A search, as on the storefront: only with words, and only how many it found, never the words."""
+        if not self.query.get("q"):
+            return None
+        return EventName.CATALOG_SEARCHED, {"result_count": data["count"]}
+
 
 def _public_gift(slug: str) -> Gift:
     gift = selectors.public_gift(slug)
@@ -322,6 +329,13 @@ class GiftDetail(CachedPublicRead, GenericAPIView):
         selectors.with_display_prices([gift], currency=currency, rates=rates)
         context = {**self.get_serializer_context(), "images": selectors.gift_images(gift)}
         return Response(GiftDetailSerializer(gift, context=context).data)
+
+    def activity(self, data):
+        return EventName.GIFT_VIEWED, {
+            "gift": data["slug"],
+            "artist": data["artist"]["slug"],
+            "origin_locale": data["origin"]["slug"],
+        }
 
 
 class GiftQuote(CachedPublicRead, GenericAPIView):
@@ -389,13 +403,12 @@ class CategoryTree(CachedPublicRead, GenericAPIView):
             "subcategories. Filter gifts with `GET /api/v1/gifts/?category=<slug>`."
         ),
         response=CategorySerializer(many=True),
-        example=[
-            {
-                "slug": "ceramics",
-                "name": "Ceramics",
-                "children": [{"slug": "bowls", "name": "Bowls"}, {"slug": "vases", "name": "Vases"}],
-            }
-        ],
+        # One category: the schema shows it inside the array the endpoint answers.
+        example={
+            "slug": "ceramics",
+            "name": "Ceramics",
+            "children": [{"slug": "bowls", "name": "Bowls"}, {"slug": "vases", "name": "Vases"}],
+        },
         tags=["catalog"],
     )
     def get(self, request, *args, **kwargs):

@@ -24,13 +24,15 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 
+from accounts.api_auth import record_activity
 from accounts.models import ApiScope
+from analytics.models import EventName
 from gifts import cart as carts
 from gifts import checkout, orders
 from gifts.giving_forms import CheckoutForm, RecipientAddressForm
 from gifts.models import MESSAGE_MAX_LENGTH, CartLine, Gift, Order, OrderStatus, Shipment
 from gifts.payments import PaymentDeclined, PaymentError, PaymentRequiresAction
-from locales.api import MoneySerializer
+from locales.api import KnownFields, MoneySerializer
 from locales.currency import DISPLAY_CURRENCIES, display_currency
 from locales.money import Money
 from locales.selectors import launched_markets, rate_table, resolve_destination
@@ -157,7 +159,7 @@ class CartSerializer(serializers.Serializer):
     quote = CartQuoteSerializer(allow_null=True, help_text="With `?destination=`: parcels, shipping, duties, totals.")
 
 
-class CartLineCreateSerializer(serializers.Serializer):
+class CartLineCreateSerializer(KnownFields, serializers.Serializer):
     gift = serializers.SlugField(help_text="The gift's slug.")
     quantity = serializers.IntegerField(min_value=1, max_value=carts.MAX_QUANTITY, default=1)
 
@@ -168,7 +170,7 @@ class CartLineCreateSerializer(serializers.Serializer):
         return gift
 
 
-class CartLineQuantitySerializer(serializers.Serializer):
+class CartLineQuantitySerializer(KnownFields, serializers.Serializer):
     quantity = serializers.IntegerField(
         min_value=0, max_value=carts.MAX_QUANTITY, required=False, help_text="Zero removes the line; left out, none."
     )
@@ -190,6 +192,60 @@ def _destination_and_currency(request, *, destination_value: str | None, currenc
     return destination, currency or display_currency(request)
 
 
+def _example_money(amount: str, currency: str = "EUR", formatted: str = "") -> dict:
+    """A money object for the schema's examples."""
+    return {"amount": amount, "currency": currency, "formatted": formatted or f"€{amount}"}
+
+
+CART_LINE_EXAMPLE = {
+    "id": 12,
+    "gift": {
+        "slug": "silk-scarf",
+        "title": "River Light silk scarf",
+        "artist": "Claire Duvernay",
+        "origin": "lyon",
+        "price": _example_money("90.00"),
+    },
+    "quantity": 1,
+    "available": 3,
+}
+CART_EXAMPLE = {
+    "lines": [CART_LINE_EXAMPLE],
+    "quote": {
+        "currency": "EUR",
+        "destination": {"value": "lyon", "country": "FR", "label": "Lyon"},
+        "shipments": [
+            {
+                "origin": "lyon",
+                "lines": [
+                    {
+                        "gift": "silk-scarf",
+                        "title": "River Light silk scarf",
+                        "quantity": 1,
+                        "unit": _example_money("90.00"),
+                        "total": _example_money("90.00"),
+                    }
+                ],
+                "shipping": _example_money("7.50"),
+                "delivery_from": "2026-11-27",
+                "delivery_until": "2026-12-02",
+                "crosses_border": False,
+                "recipient_pays_duties": False,
+                "duties": _example_money("0.00"),
+            }
+        ],
+        "items_total": _example_money("90.00"),
+        "shipping_total": _example_money("7.50"),
+        "duties_total": _example_money("0.00"),
+        "total": _example_money("97.50"),
+        "rates_as_of": None,
+        "problems": [],
+    },
+}
+"""The cart the examples speak of: a scarf from Lyon, quoted for Lyon in euros."""
+CART_AFTER_ADDING_EXAMPLE = {"lines": [{**CART_LINE_EXAMPLE, "quantity": 2}], "quote": None}
+
+
 class CartView(StrictQueryMixin, generics.GenericAPIView):
     """The caller's cart; with `?destination=` the storefront's quote for it: parcels, shipping, duties, totals."""
 
@@ -207,57 +263,7 @@ class CartView(StrictQueryMixin, generics.GenericAPIView):
         ],
         responses={200: CartSerializer},
         examples=[
-            OpenApiExample(
-                "A scarf for Lyon, in euros",
-                value={
-                    "lines": [
-                        {
-                            "id": 12,
-                            "gift": {
-                                "slug": "silk-scarf",
-                                "title": "River Light silk scarf",
-                                "artist": "Claire Duvernay",
-                                "origin": "lyon",
-                                "price": {"amount": "90.00", "currency": "EUR", "formatted": "€90.00"},
-                            },
-                            "quantity": 1,
-                            "available": 3,
-                        }
-                    ],
-                    "quote": {
-                        "currency": "EUR",
-                        "destination": {"value": "lyon", "country": "FR", "label": "Lyon"},
-                        "shipments": [
-                            {
-                                "origin": "lyon",
-                                "lines": [
-                                    {
-                                        "gift": "silk-scarf",
-                                        "title": "River Light silk scarf",
-                                        "quantity": 1,
-                                        "unit": {"amount": "90.00", "currency": "EUR", "formatted": "€90.00"},
-                                        "total": {"amount": "90.00", "currency": "EUR", "formatted": "€90.00"},
-                                    }
-                                ],
-                                "shipping": {"amount": "7.50", "currency": "EUR", "formatted": "€7.50"},
-                                "delivery_from": "2026-11-27",
-                                "delivery_until": "2026-12-02",
-                                "crosses_border": False,
-                                "recipient_pays_duties": False,
-                                "duties": {"amount": "0.00", "currency": "EUR", "formatted": "€0.00"},
-                            }
-                        ],
-                        "items_total": {"amount": "90.00", "currency": "EUR", "formatted": "€90.00"},
-                        "shipping_total": {"amount": "7.50", "currency": "EUR", "formatted": "€7.50"},
-                        "duties_total": {"amount": "0.00", "currency": "EUR", "formatted": "€0.00"},
-                        "total": {"amount": "97.50", "currency": "EUR", "formatted": "€97.50"},
-                        "rates_as_of": None,
-                        "problems": [],
-                    },
-                },
-                response_only=True,
-                status_codes=["200"],
-            )
+            OpenApiExample("A scarf for Lyon, in euros", value=CART_EXAMPLE, response_only=True, status_codes=["200"])
         ],
     )
     def get(self, request):
@@ -291,18 +297,21 @@ class CartLinesView(StrictQueryMixin, generics.GenericAPIView):
         description="A gift already in the cart gains quantity, up to what is in stock (and at most 20).",
         request=CartLineCreateSerializer,
         responses={201: CartSerializer, 409: _problem("Sold out, no longer offered, or more than is in stock.")},
-        examples=[OpenApiExample("Two tea bowls", value={"gift": "tea-bowl", "quantity": 2}, request_only=True)],
+        examples=[
+            OpenApiExample("Two silk scarves", value={"gift": "silk-scarf", "quantity": 2}, request_only=True),
+            OpenApiExample("The cart, now", value=CART_AFTER_ADDING_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
     )
     def post(self, request):
         serializer = CartLineCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cart = carts.cart_for_request(request, create=True)
+        gift = serializer.validated_data["gift"]
         try:
-            carts.add_to_cart(
-                cart=cart, gift=serializer.validated_data["gift"], quantity=serializer.validated_data["quantity"]
-            )
+            carts.add_to_cart(cart=cart, gift=gift, quantity=serializer.validated_data["quantity"])
         except carts.CartError as error:
             raise Conflict(str(error)) from error
+        record_activity(request, EventName.CART_ADDED, gift=gift, value=gift.price, value_currency=gift.currency)
         return Response(cart_body(request), status=status.HTTP_201_CREATED)
 
 
@@ -326,6 +335,10 @@ class CartLineView(StrictQueryMixin, generics.GenericAPIView):
             404: _problem("Not a line of your cart."),
             409: _problem("More than in stock."),
         },
+        examples=[
+            OpenApiExample("Two of them", value={"quantity": 2}, request_only=True),
+            OpenApiExample("The cart, now", value=CART_AFTER_ADDING_EXAMPLE, response_only=True, status_codes=["200"]),
+        ],
     )
     def patch(self, request, pk: int):
         serializer = CartLineQuantitySerializer(data=request.data)
@@ -339,7 +352,11 @@ class CartLineView(StrictQueryMixin, generics.GenericAPIView):
         return Response(cart_body(request))
 
     @giver_schema(
-        scope=ApiScope.CART_WRITE, summary="Take a piece out of your cart", request=None, responses={204: None}
+        scope=ApiScope.CART_WRITE,
+        summary="Take a piece out of your cart",
+        description="Answers 204 with no body: `curl -X DELETE …/api/v1/cart/lines/12/` empties line 12.",
+        request=None,
+        responses={204: None, 404: _problem("Not a line of your cart.")},
     )
     def delete(self, request, pk: int):
         cart = self._own_line(request, pk)
@@ -438,6 +455,90 @@ class OrderSerializer(OrderSummarySerializer):
         return checkout.absolute_url(checkout.recipient_page_path(order))
 
 
+ORDER_SUMMARY_EXAMPLE = {
+    "id": 1042,
+    "status": "paid",
+    "placed_at": "2026-11-20T14:03:00Z",
+    "recipient_name": "Claire Martin",
+    "destination_country": "FR",
+    "total": _example_money("97.50"),
+    "lines": [{"title": "River Light silk scarf", "quantity": 1}],
+    "url": "/api/v1/orders/1042/",
+}
+ORDER_EXAMPLE = {
+    **ORDER_SUMMARY_EXAMPLE,
+    "lines": [
+        {
+            "gift": "silk-scarf",
+            "title": "River Light silk scarf",
+            "quantity": 1,
+            "shipment": 77,
+            "unit": _example_money("90.00"),
+            "total": _example_money("90.00"),
+        }
+    ],
+    "currency": "EUR",
+    "items_total": _example_money("90.00"),
+    "shipping_total": _example_money("7.50"),
+    "duties_total": _example_money("0.00"),
+    "rates_as_of": None,
+    "recipient": {
+        "name": "Claire Martin",
+        "address_lines": ["Claire Martin", "12 rue de la République", "69002 LYON"],
+        "country": "FR",
+        "phone": "",
+        "language": "fr",
+    },
+    "message": "Bon anniversaire !",
+    "reveal_giver": True,
+    "giver_name": "Sam",
+    "card_last4": "4242",
+    "cancellable": True,
+    "recipient_url": "https://lagiftart.example/fr/g/8BgsTcKGSD57wkKYYoEeEJ0C8w_oamedeb_pThySZt4/",
+    "shipments": [
+        {
+            "id": 77,
+            "origin": "lyon",
+            "shipping": _example_money("7.50"),
+            "estimated_from": "2026-11-24",
+            "estimated_until": "2026-11-27",
+            "crosses_border": False,
+            "hs_code": "621410",
+            "declared_value": _example_money("90.00"),
+            "recipient_pays_duties": False,
+            "shipped_at": None,
+            "tracking_reference": "",
+        }
+    ],
+    "history": [
+        {"from_status": "", "to_status": "placed", "changed_at": "2026-11-20T14:03:00Z", "note": ""},
+        {"from_status": "placed", "to_status": "paid", "changed_at": "2026-11-20T14:03:01Z", "note": ""},
+    ],
+}
+"""An order as its giver reads it: the cart example, placed and paid."""
+CANCELLED_ORDER_EXAMPLE = {
+    **ORDER_EXAMPLE,
+    "status": "refunded",
+    "cancellable": False,
+    "recipient_url": None,
+    "history": [
+        *ORDER_EXAMPLE["history"],
+        {
+            "from_status": "paid",
+            "to_status": "cancelled",
+            "changed_at": "2026-11-21T09:30:00Z",
+            "note": "Cancelled by the giver.",
+        },
+        {
+            "from_status": "cancelled",
+            "to_status": "refunded",
+            "changed_at": "2026-11-21T09:30:01Z",
+            "note": "Refund on cancellation.",
+        },
+    ],
+}
+
+
 class OrderListView(generics.ListAPIView):
     """The caller's orders, newest first."""
 
@@ -447,7 +548,14 @@ class OrderListView(generics.ListAPIView):
     def get_queryset(self):
         return orders.orders_of(self.request.user)
 
-    @giver_schema(scope=ApiScope.ORDERS_READ, summary="Your orders")
+    @giver_schema(
+        scope=ApiScope.ORDERS_READ,
+        summary="Your orders",
+        description="Newest first, in pages.",
+        examples=[
+            OpenApiExample("A paid order", value=ORDER_SUMMARY_EXAMPLE, response_only=True, status_codes=["200"])
+        ],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -467,7 +575,8 @@ class OrderDetailView(StrictQueryMixin, generics.GenericAPIView):
     @giver_schema(
         scope=ApiScope.ORDERS_READ,
         summary="One of your orders, with its parcels and history",
-        responses={200: OrderSerializer},
+        responses={200: OrderSerializer, 404: _problem("You have no order with this number.")},
+        examples=[OpenApiExample("A paid order", value=ORDER_EXAMPLE, response_only=True, status_codes=["200"])],
     )
     def get(self, request, pk: int):
         return Response(OrderSerializer(_own_order(request, pk)).data)
@@ -483,7 +592,12 @@ class OrderCancelView(StrictQueryMixin, generics.GenericAPIView):
         summary="Cancel one of your orders before it ships",
         description="The pieces go back on the shelf and a paid order is refunded at once.",
         request=None,
-        responses={200: OrderSerializer, 409: _problem("The order has left the workshop.")},
+        responses={
+            200: OrderSerializer,
+            404: _problem("You have no order with this number."),
+            409: _problem("The order has left the workshop."),
+        },
+        examples=[OpenApiExample("Refunded", value=CANCELLED_ORDER_EXAMPLE, response_only=True, status_codes=["200"])],
     )
     def post(self, request, pk: int):
         order = _own_order(request, pk)
@@ -491,13 +605,14 @@ class OrderCancelView(StrictQueryMixin, generics.GenericAPIView):
             orders.cancel_order(order=order, by=request.user)
         except orders.OrderError as error:
             raise Conflict(str(error)) from error
+        record_activity(request, EventName.ORDER_CANCELLED, value=order.total, value_currency=order.currency)
         return Response(OrderSerializer(_own_order(request, pk)).data)
 
 
 # Checkout ------------------------------------------------------------------------------------------------------
 
 
-class RecipientInSerializer(serializers.Serializer):
+class RecipientInSerializer(KnownFields, serializers.Serializer):
     """The recipient's address in the destination country: which parts are required follows that country's post
     (accounts/address_formats.py), as on the storefront's checkout page."""
 
@@ -532,7 +647,7 @@ class TotalField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
-class CheckoutSerializer(serializers.Serializer):
+class CheckoutSerializer(KnownFields, serializers.Serializer):
     destination = serializers.CharField(help_text="A launched market's slug (`lyon`) or a country code (`FR`).")
     currency = serializers.ChoiceField(
         choices=list(DISPLAY_CURRENCIES), required=False, help_text="Charged in it; your display currency if left out."
@@ -626,7 +741,13 @@ class CheckoutView(StrictQueryMixin, generics.GenericAPIView):
                     "expected_total": "97.50",
                 },
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "Placed and paid",
+                value=ORDER_EXAMPLE,
+                response_only=True,
+                status_codes=["201", "200"],
+            ),
         ],
     )
     def post(self, request):
@@ -664,9 +785,25 @@ class CheckoutView(StrictQueryMixin, generics.GenericAPIView):
         address_valid = address_form.is_valid()
         if not (form.is_valid() and address_valid):
             raise exceptions.ValidationError(_checkout_errors(address_form, form))
+        cart = carts.cart_for_request(request, create=True)
+        if CartLine.objects.filter(cart=cart).exists():
+            # The storefront records this when its checkout page opens; the API has no such page, so a checkout
+            # that gets as far as paying is one started (a declined card included), valued as quoted now.
+            record_activity(
+                request,
+                EventName.CHECKOUT_STARTED,
+                value=lambda: (
+                    checkout.quote_cart(
+                        carts.cart_lines(cart), destination=destination, currency=currency, rates=rates
+                    ).total.amount
+                ),
+                value_currency=currency,
+                destination_country=destination,
+                currency=currency,
+            )
         try:
             order = checkout.place_order(
-                cart=carts.cart_for_request(request, create=True),
+                cart=cart,
                 giver=request.user,
                 recipient=address_form.recipient(recipient["language"]),
                 destination=destination,
@@ -685,6 +822,14 @@ class CheckoutView(StrictQueryMixin, generics.GenericAPIView):
             raise PaymentRefused(str(error)) from error
         except PaymentError as error:
             raise PaymentUnavailable(str(error)) from error
+        record_activity(
+            request,
+            EventName.ORDER_PLACED,
+            value=order.total,
+            value_currency=order.currency,
+            destination_country=destination,
+            currency=currency,
+        )
         response = Response(OrderSerializer(_own_order(request, order.pk)).data, status=status.HTTP_201_CREATED)
         response["Location"] = reverse("api:order", kwargs={"pk": order.pk})
         return response

@@ -100,7 +100,29 @@ class StudioGiftList(StudioView):
     def get_queryset(self):
         return studio.studio_gifts(self.artists)
 
-    @studio_schema(summary="Your pieces (artists)", description="Published or not, newest first.")
+    @studio_schema(
+        summary="Your pieces (artists)",
+        description="Published or not, newest first.",
+        examples=[
+            OpenApiExample(
+                "A scarf on sale",
+                value={
+                    "slug": "silk-scarf",
+                    "title": "River Light silk scarf",
+                    "artist": "claire",
+                    "category": "weaving",
+                    "price": {"amount": "90.00", "currency": "EUR", "formatted": "€90.00"},
+                    "stock": 3,
+                    "published": True,
+                    "published_at": "2026-11-02T15:04:05Z",
+                    "given": 12,
+                    "updated_at": "2026-11-20T09:12:00Z",
+                },
+                response_only=True,
+                status_codes=["200"],
+            )
+        ],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

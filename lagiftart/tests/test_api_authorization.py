@@ -44,6 +44,7 @@ from gifts.payments import TEST_CARD_PAID
 from gifts.tests.giving import build_giving_world, cart_with, lyon_recipient, to_lyon
 from gifts.tests.studio import artist_account
 from lagiftart.api import api_urls
+from lagiftart.tests.module_data import rows_for_the_module
 from locales.selectors import rate_table
 
 pytestmark = pytest.mark.django_db
@@ -168,9 +169,17 @@ def signed_in(user) -> Client:
     return client
 
 
-@pytest.fixture
-def scene():
-    """A catalog, a giver (the owner) with a paid order, a cart line and a privacy request, and the other callers."""
+@pytest.fixture(scope="module")
+def scene(django_db_setup, django_db_blocker):
+    """A catalog, a giver (the owner) with a paid order, a cart line and a privacy request, and the other callers;
+    made once for the module (each test's writes are rolled back, and tests only read these objects)."""
+    with rows_for_the_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = _build_scene()
+        yield built
+
+
+def _build_scene() -> dict:
     world = build_giving_world()
     owner = world.giver
     order = place_order(

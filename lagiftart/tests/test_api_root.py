@@ -1,14 +1,18 @@
 """The API's root: one error shape everywhere under /api/, a schema that validates and documents every operation,
 and an interactive docs page that works under the site's Content Security Policy."""
 
+import functools
 import os
 import re
 import shutil
 
+import jsonschema
 import pytest
 import yaml
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
+
+from gifts.tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +63,9 @@ def test_the_storefront_keeps_its_html_404(client):
     assert response["Content-Type"].startswith("text/html")
 
 
+@functools.cache
 def schema() -> dict:
+    """The generated schema, once per test run (generating it costs about a second); tests only read it."""
     from drf_spectacular.generators import SchemaGenerator
 
     return SchemaGenerator().get_schema(request=None, public=True)
@@ -101,6 +107,76 @@ def operations():
                 yield path, method, operation
 
 
+def test_every_operation_says_who_may_call_it():
+    for path, method, operation in operations():
+        where = f"{method.upper()} {path}"
+        description = operation["description"]
+        assert any(
+            words in description for words in ("Public: no credentials needed", "Signed in", "An approved artist")
+        ), where
+        assert "key" in description, f"{where} says whether a partner key opens it"
+        assert operation["security"], where
+
+
+def test_every_operation_has_an_example_of_what_it_takes_and_answers():
+    for path, method, operation in operations():
+        where = f"{method.upper()} {path}"
+        for media in operation.get("requestBody", {}).get("content", {}).values():
+            assert media.get("examples"), f"{where}: no request example"
+        answers = [
+            media
+            for status, response in operation["responses"].items()
+            if status.startswith("2")
+            for media in response.get("content", {}).values()
+        ]
+        assert all(media.get("examples") for media in answers), f"{where}: no example of a success"
+        assert answers or method == "delete", where
+
+
+def test_every_example_matches_the_schema_it_illustrates():
+    components = schema()["components"]["schemas"]
+    checked = 0
+    for path, method, operation in operations():
+        bodies = [("request", media) for media in operation.get("requestBody", {}).get("content", {}).values()]
+        bodies += [
+            (status, media)
+            for status, response in operation["responses"].items()
+            for media in response.get("content", {}).values()
+        ]
+        for status, media in bodies:
+            for name, example in media.get("examples", {}).items():
+                validator = jsonschema.Draft202012Validator(json_schema(media["schema"], components))
+                errors = [
+                    f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(example["value"])
+                ]
+                assert not errors, f"{method.upper()} {path} {status} example {name}: {errors}"
+                checked += 1
+    assert checked >= 60
+
+
+def json_schema(node, components: dict, depth: int = 0):
+    """An OpenAPI 3.0 schema as JSON Schema: references inlined, `nullable` as a null alternative."""
+    assert depth < 30, "the schema nests too deep to inline"
+    if isinstance(node, list):
+        return [json_schema(item, components, depth + 1) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return json_schema(components[node["$ref"].rsplit("/", 1)[-1]], components, depth + 1)
+    converted = {
+        key: (value if key in ("enum", "example", "required") else json_schema(value, components, depth + 1))
+        for key, value in node.items()
+        if key not in ("nullable", "readOnly", "writeOnly")
+    }
+    if "properties" in node:
+        converted["properties"] = {
+            name: json_schema(value, components, depth + 1) for name, value in node["properties"].items()
+        }
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
 def test_every_public_endpoint_is_in_the_schema():
     assert set(PUBLIC_OPERATIONS) <= set(schema()["paths"])
 
@@ -127,6 +203,33 @@ def test_every_public_read_has_an_example_cache_headers_and_a_304():
         assert {} in operation["security"], f"{path} needs no credentials"
         names = {parameter["name"] for parameter in operation["parameters"]}
         assert {"Accept-Language", "If-None-Match"} <= names, path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/gifts/?q=bowl",
+        "/api/v1/gifts/tea-bowl/",
+        "/api/v1/gifts/tea-bowl/quote/?destination=FR",
+        "/api/v1/categories/",
+        "/api/v1/artists/",
+        "/api/v1/artists/hana/",
+        "/api/v1/locales/",
+        "/api/v1/locales/kyoto/",
+    ],
+)
+def test_every_public_read_answers_a_conditional_get_with_a_304(client, path):
+    build_world()
+    first = client.get(path)
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "public, max-age=60"
+
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    assert again.content == b""
+    assert (again["ETag"], again["Cache-Control"]) == (first["ETag"], first["Cache-Control"])
+    assert client.get(path, HTTP_IF_NONE_MATCH='"stale"').status_code == 200
 
 
 def test_the_gift_list_documents_every_filter():

@@ -18,6 +18,7 @@ from datetime import timedelta
 import hypothesis
 import pytest
 import schemathesis
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -26,6 +27,7 @@ from drf_spectacular.generators import SchemaGenerator
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from gifts.tests.world import build_world
+from lagiftart.tests.module_data import rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -86,16 +88,26 @@ PLAIN = {"Accept-Encoding": "identity"}
 """Answers uncompressed: schemathesis's WSGI transport does not undo the gzip a client that asks for it gets."""
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The shared small catalog, made once for the module; each operation's writes are rolled back after it."""
+    with rows_for_the_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            build_world()
+        yield
+
+
 @pytest.fixture
-def server(db, settings):
-    """The shared small catalog behind the WSGI app; throttling out of the way (a fuzzer on one address would
-    spend most of its requests on 429s); and, as in Django's test client, the connection kept open after each
-    request, since the requests run inside the test's transaction."""
+def server(world, db, settings):
+    """The catalog behind the WSGI app; throttling out of the way (a fuzzer on one address would spend most of its
+    requests on 429s); an empty cache, so no answer built on another operation's rolled-back writes is reused; and,
+    as in Django's test client, the connection kept open after each request, since the requests run inside the
+    test's transaction."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute", "api_key": "100000/minute"},
     }
-    build_world()
+    cache.clear()
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield "http://testserver"
