@@ -87,6 +87,8 @@ class OrderPlacement:
 
     order: Order
     authentication: PaymentAuthentication | None = None
+    replayed: bool = False
+    """True when the idempotency key had already placed this order (a double submit, a retried request)."""
 
     @property
     def awaits_authentication(self) -> bool:
@@ -358,6 +360,41 @@ def place_order(
     cart as they were. A bank that asks for authentication is refused (PaymentRequiresAction): callers with a page
     to send the giver to use `place_order_with_authentication`.
     """
+    return place_paid_order(
+        cart=cart,
+        giver=giver,
+        recipient=recipient,
+        destination=destination,
+        currency=currency,
+        rates=rates,
+        message=message,
+        reveal_giver=reveal_giver,
+        giver_name=giver_name,
+        payment_token=payment_token,
+        idempotency_key=idempotency_key,
+        expected_total=expected_total,
+        provider=provider,
+    ).order
+
+
+def place_paid_order(
+    *,
+    cart: Cart,
+    giver,
+    recipient: Recipient,
+    destination: Destination,
+    currency: str,
+    rates: RateTable,
+    message: str,
+    reveal_giver: bool,
+    giver_name: str,
+    payment_token: str,
+    idempotency_key: str,
+    expected_total: Decimal | None = None,
+    provider: PaymentProvider | None = None,
+) -> OrderPlacement:
+    """`place_order`, answering with the placement, whose `replayed` tells a new order from one the same key had
+    already placed (the API answers 201 or 200 by it, and counts an order once)."""
     return _place(
         cart=cart,
         giver=giver,
@@ -373,7 +410,7 @@ def place_order(
         expected_total=expected_total,
         provider=provider,
         can_authenticate=False,
-    ).order
+    )
 
 
 def place_order_with_authentication(
@@ -420,7 +457,7 @@ def _place(*, cart, giver, idempotency_key, provider, **details) -> OrderPlaceme
         raise CheckoutError(_("This checkout form has expired; please reload the page."))
     existing = Order.objects.filter(giver=giver, idempotency_key=idempotency_key).first()
     if existing is not None:
-        return OrderPlacement(existing)
+        return OrderPlacement(existing, replayed=True)
     provider = provider or payment_provider()
     release_expired_authentications(gift_ids=list(CartLine.objects.filter(cart=cart).values_list("gift_id", flat=True)))
     charged: list = []
@@ -430,7 +467,7 @@ def _place(*, cart, giver, idempotency_key, provider, **details) -> OrderPlaceme
             get_user_model().objects.select_for_update().filter(pk=giver.pk).first()
             existing = Order.objects.filter(giver=giver, idempotency_key=idempotency_key).first()
             if existing is not None:
-                return OrderPlacement(existing)
+                return OrderPlacement(existing, replayed=True)
             return _place_locked(
                 cart=cart,
                 giver=giver,
@@ -442,7 +479,7 @@ def _place(*, cart, giver, idempotency_key, provider, **details) -> OrderPlaceme
     except IntegrityError:
         existing = Order.objects.filter(giver=giver, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return OrderPlacement(existing)
+            return OrderPlacement(existing, replayed=True)
         _refund_after_failure(provider, charged, idempotency_key)
         raise
     except CheckoutError:

@@ -206,7 +206,8 @@ def checkout_page(request):
                     _remember_authentication(request, order, placement.authentication, destination.value)
                 return redirect("gifts:checkout_authenticate", pk=order.pk)
             if order.status != OrderStatus.CANCELLED:
-                _order_placed_event(request, order, destination)
+                if not placement.replayed:  # a double submit lands on the first order; count it once
+                    _order_placed_event(request, order, destination)
                 return redirect("gifts:order_placed", pk=order.pk)
             form.add_error(None, _("This checkout ended without a payment. Please check the details and pay again."))
     if request.method == "POST":

@@ -802,7 +802,7 @@ class CheckoutView(StrictQueryMixin, generics.GenericAPIView):
                 currency=currency,
             )
         try:
-            order = checkout.place_order(
+            placement = checkout.place_paid_order(
                 cart=cart,
                 giver=request.user,
                 recipient=address_form.recipient(recipient["language"]),
@@ -822,6 +822,10 @@ class CheckoutView(StrictQueryMixin, generics.GenericAPIView):
             raise PaymentRefused(str(error)) from error
         except PaymentError as error:
             raise PaymentUnavailable(str(error)) from error
+        order = placement.order
+        if placement.replayed:
+            # The same key's first request won a race with this one: answer as a replay does, and count it once.
+            return Response(OrderSerializer(_own_order(request, order.pk)).data, status=status.HTTP_200_OK)
         record_activity(
             request,
             EventName.ORDER_PLACED,

@@ -8,7 +8,15 @@ from unittest import mock
 import pytest
 from django.utils import translation
 
-from gifts.checkout import CheckoutError, LaneClosed, OutOfStock, PricesChanged, place_order, quote_cart
+from gifts.checkout import (
+    CheckoutError,
+    LaneClosed,
+    OutOfStock,
+    PricesChanged,
+    place_order,
+    place_paid_order,
+    quote_cart,
+)
 from gifts.models import CartLine, Gift, Order, OrderStatus
 from gifts.orders import OrderError, cancel_order, change_order_status
 from gifts.payments import (
@@ -32,7 +40,7 @@ def world():
     return build_giving_world()
 
 
-def place(world, cart, *, key="key-1", card=TEST_CARD_PAID, currency="USD", **overrides):
+def place(world, cart, *, key="key-1", card=TEST_CARD_PAID, currency="USD", service=place_order, **overrides):
     arguments = {
         "cart": cart,
         "giver": world.giver,
@@ -47,7 +55,7 @@ def place(world, cart, *, key="key-1", card=TEST_CARD_PAID, currency="USD", **ov
         "idempotency_key": key,
     }
     arguments.update(overrides)
-    return place_order(**arguments)
+    return service(**arguments)
 
 
 def test_an_order_from_oaxaca_to_lyon_is_paid_takes_stock_and_empties_the_cart(world):
@@ -84,6 +92,17 @@ def test_the_same_checkout_key_returns_the_first_order(world):
     assert again.pk == first.pk
     assert Order.objects.count() == 1
     assert Gift.objects.get(pk=world.alebrije.pk).stock == 2
+
+
+def test_a_placement_says_whether_its_key_had_already_placed_the_order(world):
+    cart = cart_with(world.giver, (world.alebrije, 1))
+    first = place(world, cart, service=place_paid_order)
+    CartLine.objects.create(cart=cart, gift=world.alebrije, quantity=1)  # the page submitted twice
+    again = place(world, cart, service=place_paid_order)
+
+    assert (first.replayed, again.replayed) == (False, True)
+    assert again.order.pk == first.order.pk
+    assert Order.objects.count() == 1
 
 
 def test_a_sold_out_piece_refuses_the_order_and_changes_nothing(world):
