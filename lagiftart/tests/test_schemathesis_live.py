@@ -63,7 +63,8 @@ def schemathesis(base_url: str, *headers: str, tmp_path: Path) -> subprocess.Com
     ]
     for header in headers:
         command += ["-H", header]
-    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    # In tmp_path: the CLI keeps a crash cache (.schemathesis/) in its working directory.
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path)
 
 
 def test_the_cli_finds_no_5xx_and_no_off_schema_answer_on_a_live_server(api_server, tmp_path):
@@ -75,6 +76,8 @@ def test_the_cli_finds_no_5xx_and_no_off_schema_answer_on_a_live_server(api_serv
         created_by=None,
     )
 
+    (tmp_path / "anonymous").mkdir()
+    (tmp_path / "key").mkdir()
     anonymous = schemathesis(api_server, tmp_path=tmp_path / "anonymous")
     with_key = schemathesis(api_server, f"Authorization: Api-Key {presented}", tmp_path=tmp_path / "key")
 
