@@ -12,6 +12,8 @@
 #   BENCH_REUSE_DB=1       keep the lagiftart_bench PostgreSQL database of an earlier run (migrate only, no re-seed)
 #   BENCH_PATHS="/floor /en/gifts/"  measure these paths instead of bench/urls.txt (the first is still the floor)
 #   BENCH_GZIP=1           send Accept-Encoding: gzip, as every browser does (pages then pay for their compression)
+#   BENCH_ROUNDS=1         measure the whole list this many times and report each path's median round; on a machine
+#                          others share, 3 rounds compare every path with a floor measured minutes, not a run, apart
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +23,7 @@ THREADS=${BENCH_THREADS:-2}
 DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-3s}
 TIMEOUT=${BENCH_TIMEOUT:-10s}
+ROUNDS=${BENCH_ROUNDS:-1}
 SCALE=${BENCH_SCALE:-10000}
 wrk_headers=()
 if [ "${BENCH_GZIP:-0}" = 1 ]; then wrk_headers=(-H "Accept-Encoding: gzip"); fi
@@ -127,17 +130,35 @@ else
   mapfile -t paths < <(grep -v -e '^\s*#' -e '^\s*$' bench/urls.txt)
 fi
 
+# CPU time the gunicorn workers have used so far, in clock ticks. Requests per second depend on whatever else the
+# machine runs; the workers' CPU time per request less so, which helps compare runs made on a busy machine.
+worker_ticks() {
+  local total=0 pid stat fields
+  for pid in $(pgrep -P "$gunicorn_pid"); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    stat=${stat##*) }  # the fields after the command name, which may hold spaces
+    read -r -a fields <<<"$stat"
+    total=$((total + fields[11] + fields[12]))  # utime + stime
+  done
+  echo "$total"
+}
+ticks_per_second=$(getconf CLK_TCK)
+
 # Each path is warmed up right before it is measured: the warm-up also absorbs requests the previous path left in
 # flight when its wrk run stopped, so every measurement starts from that path's own steady state.
-echo "== measuring: wrk -t $THREADS -c $CONNECTIONS -d $DURATION after a $WARMUP warm-up, gunicorn $workers workers x $threads threads"
+echo "== measuring: wrk -t $THREADS -c $CONNECTIONS -d $DURATION after a $WARMUP warm-up, gunicorn $workers workers x $threads threads, $ROUNDS round(s)"
 results=()
-for path in "${paths[@]}"; do
-  wrk -t "$THREADS" -c "$CONNECTIONS" -d "$WARMUP" --timeout "$TIMEOUT" "${wrk_headers[@]}" "$base$path" >/dev/null
-  raw="$run_dir/wrk$(echo "$path" | tr -c 'A-Za-z0-9\n' '_').txt"
-  wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --timeout "$TIMEOUT" --latency -s bench/report.lua \
-    "${wrk_headers[@]}" "$base$path" >"$raw"
-  results+=("$path $(grep '^BENCH ' "$raw" | cut -d' ' -f2-)")
-  echo "   $path done"
+for round in $(seq 1 "$ROUNDS"); do
+  for path in "${paths[@]}"; do
+    wrk -t "$THREADS" -c "$CONNECTIONS" -d "$WARMUP" --timeout "$TIMEOUT" "${wrk_headers[@]}" "$base$path" >/dev/null
+    raw="$run_dir/wrk$(echo "$path" | tr -c 'A-Za-z0-9\n' '_')-round$round.txt"
+    ticks_before=$(worker_ticks)
+    wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --timeout "$TIMEOUT" --latency -s bench/report.lua \
+      "${wrk_headers[@]}" "$base$path" >"$raw"
+    ticks_used=$(($(worker_ticks) - ticks_before))
+    results+=("$path round=$round $(grep '^BENCH ' "$raw" | cut -d' ' -f2-) worker_ticks=$ticks_used ticks_per_second=$ticks_per_second")
+    echo "   $path done (round $round of $ROUNDS)"
+  done
 done
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -149,22 +170,10 @@ summary="$run_dir/summary.md"
   echo "- server: gunicorn $(.venv/bin/gunicorn --version | cut -d' ' -f3 | tr -d ')'), gthread, $workers workers x $threads threads, DJANGO_ENV=production, LOG_LEVEL=$LOG_LEVEL"
   echo "- database: $database; seed_demo ${seed_args[*]:-(no --scale)}"
   echo "- load: wrk -t $THREADS -c $CONNECTIONS -d $DURATION --timeout $TIMEOUT after a $WARMUP warm-up per path${wrk_headers[*]:+, ${wrk_headers[*]}}, loopback, same machine"
+  echo "- CPU ms: CPU time of the gunicorn workers per request (user + system); other work on the machine moves it less than requests/s"
+  if [ "$ROUNDS" -gt 1 ]; then echo "- $ROUNDS rounds: each row is the path's median round; % floor is taken within each round"; fi
   echo
-  printf '| %-16s | %10s | %8s | %8s | %8s | %8s | %6s |\n' path "requests/s" "p50 ms" "p90 ms" "p99 ms" "% floor" errors
-  printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------" "-----------:" "---------:" "---------:" "---------:" "---------:" "-------:"
-  printf '%s\n' "${results[@]}" | awk '
-    {
-      path = $1
-      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      if (NR == 1) floor = v["rps"]
-      errors = v["non2xx"] + v["connect"] + v["read"] + v["write"] + v["timeout"]
-      failed += errors + (v["requests"] == 0)
-      share = floor > 0 ? sprintf("%7.0f%%", 100 * v["rps"] / floor) : "       -"
-      printf "| %-16s | %10.0f | %8.2f | %8.2f | %8.2f | %s | %6d |\n",
-        path, v["rps"], v["p50_ms"], v["p90_ms"], v["p99_ms"], share, errors
-    }
-    END { exit failed > 0 }
-  ' || bad=1
+  printf '%s\n' "${results[@]}" | "$PY" bench/summary.py || bad=1
 } >"$summary"
 cat "$summary"
 echo

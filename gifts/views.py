@@ -13,6 +13,7 @@ from analytics.events import EventName, record_event
 from artists.selectors import public_artist, public_artists
 from gifts import selectors
 from gifts.forms import CatalogFilterForm, DestinationForm, SendPickerForm
+from gifts.page_cache import render_storefront_page
 from locales.currency import display_currency, display_price
 from locales.selectors import (
     STOREFRONT_CACHE_SECONDS,
@@ -54,7 +55,7 @@ def home(request):
     """The home page: featured pieces, the "send from … to …" picker and the launched markets."""
     currency, rates = _prices(request)
     markets = _when_rendered(selectors.markets_with_artist_counts)
-    return render(
+    return render_storefront_page(
         request,
         "gifts/home.html",
         {
@@ -99,7 +100,7 @@ def gift_list(request):
         record_event(request, EventName.CATALOG_SEARCHED, result_count=lambda: page.paginator.count)
     params = request.GET.copy()
     params.pop("page", None)
-    return render(
+    return render_storefront_page(
         request,
         "gifts/gift_list.html",
         {
@@ -133,12 +134,12 @@ def gift_detail(request, slug):
         return display_price(shipping.lane.cost, currency, rates) if shipping and shipping.ships else None
 
     page_shipping = _when_rendered(lambda: selectors.shipping_for(gift, destination()) if destination() else None)
-    # Priced only if the page is rendered afresh (stock and the cart form, rendered per request, read the gift alone).
+    # Priced only if the page is rendered afresh (stock and the cart form read the gift alone).
     gift.display_price = _when_rendered(
         lambda: selectors.with_display_prices([gift], currency=currency, rates=rates)[0].display_price
     )
     record_event(request, EventName.GIFT_VIEWED, gift=gift, destination_country=lambda: destination() or "")
-    return render(
+    return render_storefront_page(
         request,
         "gifts/gift_detail.html",
         {
@@ -159,6 +160,9 @@ def gift_detail(request, slug):
             ),
             **_fragment(request, currency),
         },
+        # The stock line and the add-to-cart form show the gift as read for this request (cached like the rest of
+        # the storefront), so a sale that changes the stock is a different page, not a stale one.
+        varies_on=(gift.stock,),
     )
 
 
@@ -195,7 +199,7 @@ def market_detail(request, slug):
         raise Http404("No such market")
     record_event(request, EventName.MARKET_VIEWED, origin_locale=market)
     currency, rates = _prices(request)
-    return render(
+    return render_storefront_page(
         request,
         "gifts/market_detail.html",
         {

@@ -22,7 +22,9 @@ Whatever else the fragment shows must be the same for every visitor sharing the 
 
 import threading
 import time
+from collections.abc import Callable
 from functools import cache
+from typing import TypeVar
 
 from django import template
 from django.core.cache import caches
@@ -32,6 +34,8 @@ from django.template.defaulttags import CsrfTokenNode
 from django.utils.crypto import salted_hmac
 
 register = template.Library()
+
+T = TypeVar("T")
 
 
 _CSRF_NODE = CsrfTokenNode()
@@ -63,6 +67,49 @@ def _rendered(key: str) -> None:
         _rendering.pop(key, None)
 
 
+def reuse_or_render(key: str, timeout: int | None, render: Callable[[], T]) -> T:
+    """The copy of `key` in the cache, else `render()` stored under it, by the rules in the module docstring.
+
+    What `render` returns must be the same for every visitor sharing `key` (a CSRF token only as its placeholder);
+    the page cache (gifts.page_cache) shares whole pages, stored cut where each visitor's own parts go, this way too.
+    """
+    stored = caches["default"].get(key)
+    if stored is None:
+        with _render_lock(key):  # another request may be rendering it: wait for that copy
+            stored = caches["default"].get(key) or _store(key, timeout, render())
+        _rendered(key)
+    elif stored[1] is not None and stored[1] <= time.time():
+        lock = _render_lock(key)
+        if lock.acquire(blocking=False):  # else another request is renewing it: keep serving this copy
+            try:
+                stored = _store(key, timeout, render())
+            finally:
+                lock.release()
+                _rendered(key)
+    return stored[0]
+
+
+def _store(key: str, timeout: int | None, value: T) -> tuple[T, float | None]:
+    """Keep `value` twice the timeout, so an expired copy can stand in while the next one renders.
+    Returns (value, time it is fresh until)."""
+    stored = (value, None if timeout is None else time.time() + timeout)
+    caches["default"].set(key, stored, None if timeout is None else 2 * timeout)
+    return stored
+
+
+def with_visitor_token(value: str, context) -> str:
+    """`value` with this visitor's CSRF token where the placeholder stands (the token is made only if needed).
+
+    `context` is a template context or a plain dict holding `csrf_token`, as Django's csrf context processor gives it.
+    """
+    placeholder, field = csrf_placeholder()
+    if placeholder not in value:
+        return value
+    value = value.replace(field, _CSRF_NODE.render(context))
+    visitor_csrf = context.get("csrf_token")
+    return value.replace(placeholder, "" if visitor_csrf in (None, "", "NOTPROVIDED") else str(visitor_csrf))
+
+
 class SharedCacheNode(template.Node):
     def __init__(self, nodelist, timeout, fragment_name: str, vary_on):
         self.nodelist = nodelist
@@ -80,39 +127,12 @@ class SharedCacheNode(template.Node):
         except (TypeError, ValueError) as error:
             raise TemplateSyntaxError(f"sharedcache needs a whole number of seconds, not {timeout!r}") from error
         key = make_template_fragment_key(f"shared:{self.fragment_name}", vary_on)
-        stored = caches["default"].get(key)
-        if stored is None:
-            with _render_lock(key):  # another request may be rendering it: wait for that copy
-                stored = caches["default"].get(key) or self.render_and_store(key, timeout, context)
-            _rendered(key)
-        elif stored[1] is not None and stored[1] <= time.time():
-            lock = _render_lock(key)
-            if lock.acquire(blocking=False):  # else another request is renewing it: keep serving this copy
-                try:
-                    stored = self.render_and_store(key, timeout, context)
-                finally:
-                    lock.release()
-                    _rendered(key)
-        return self.with_visitor_token(stored[0], context)
+        return with_visitor_token(reuse_or_render(key, timeout, lambda: self.render_shared(context)), context)
 
-    def render_and_store(self, key: str, timeout: int | None, context) -> tuple[str, float | None]:
-        """Render with the token's placeholder; keep it twice the timeout, so an expired copy can stand in while
-        the next one renders. Returns (fragment, time it is fresh until)."""
+    def render_shared(self, context) -> str:
+        """The fragment as every visitor shares it: the CSRF token's placeholder in place of this visitor's token."""
         with context.push(csrf_token=csrf_placeholder()[0]):
-            value = self.nodelist.render(context)
-        stored = (value, None if timeout is None else time.time() + timeout)
-        caches["default"].set(key, stored, None if timeout is None else 2 * timeout)
-        return stored
-
-    @staticmethod
-    def with_visitor_token(value: str, context) -> str:
-        """`value` with this visitor's CSRF token where the placeholder stands (the token is made only if needed)."""
-        placeholder, field = csrf_placeholder()
-        if placeholder not in value:
-            return value
-        value = value.replace(field, _CSRF_NODE.render(context))
-        visitor_csrf = context.get("csrf_token")
-        return value.replace(placeholder, "" if visitor_csrf in (None, "", "NOTPROVIDED") else str(visitor_csrf))
+            return self.nodelist.render(context)
 
 
 @register.tag("sharedcache")
