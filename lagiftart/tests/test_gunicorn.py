@@ -292,3 +292,25 @@ def test_probes_and_the_local_scraper_are_answered_whatever_the_host_header(serv
     assert page.status == 400
     forwarded, _ = server.get("/metrics", headers={"Host": "127.0.0.1", "X-Forwarded-For": "198.51.100.7"})
     assert forwarded.status == 404
+
+
+def test_a_worker_freezes_its_warmed_heap_once_and_the_master_before_each_fork(monkeypatch):
+    import gc
+    import runpy
+
+    monkeypatch.setenv("GC_FREEZE_AFTER_REQUESTS", "3")
+    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    freezes = []
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append("freeze"))
+
+    for _ in range(2):
+        config["post_request"](None, None, {}, None)
+    assert freezes == []
+    config["post_request"](None, None, {}, None)
+    assert freezes == ["freeze"]
+    for _ in range(10):
+        config["post_request"](None, None, {}, None)
+    assert freezes == ["freeze"]
+
+    config["pre_fork"](None, None)
+    assert freezes == ["freeze", "freeze"]
