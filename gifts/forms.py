@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from gifts.selectors import CatalogQuery, GiftSort
@@ -161,7 +162,8 @@ class SendPickerForm(forms.Form):
     """The home page's "send from … to …": it opens the catalog with both filters set."""
 
     origin = forms.ChoiceField(label=_("Send a gift from"), required=False)
-    ships_to = forms.ChoiceField(label=_("to"), required=False)
+    # Its own context: the bare "to" is also the status history's column, which some languages word differently.
+    ships_to = forms.ChoiceField(label=pgettext_lazy("send a gift from … to …", "to"), required=False)
 
     def __init__(self, *args, markets, country_codes, **kwargs):
         super().__init__(*args, **kwargs)
