@@ -45,6 +45,7 @@ locals {
     GUNICORN_THREADS          = "8"
     GUNICORN_TIMEOUT          = "0"
     GUNICORN_GRACEFUL_TIMEOUT = "8"
+    GC_FREEZE_AFTER_REQUESTS  = "500"
     COMPLIANCE_GEO_HEADER     = var.compliance_geo_header
     STRIPE_API_BASE           = "https://api.stripe.com"
     STRIPE_PUBLISHABLE_KEY    = var.stripe_publishable_key
