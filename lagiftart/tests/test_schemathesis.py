@@ -31,7 +31,7 @@ from lagiftart.tests.module_data import rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 
-RANDOM_CASES_PER_OPERATION = 15
+RANDOM_CASES_PER_OPERATION = 5
 
 NAMING_PARAMETERS = frozenset({"origin", "category", "artist", "ships_to", "market", "destination", "price_max"})
 """Query parameters that name a catalog row by slug or code (and price_max, which may not be below price_min): the
