@@ -5,14 +5,17 @@ What all endpoints share (errors, pagination, query checks) is in lagiftart/rest
 schema's error documentation is in lagiftart/schema.py. Anything else under /api/ is a problem+json 404.
 """
 
-from django.urls import Resolver404, include, path, re_path, resolve
+from django.urls import Resolver404, include, path, re_path, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from lagiftart.rest import KnownQueryParameters
 
 
 class SchemaView(SpectacularAPIView):
@@ -32,6 +35,34 @@ class SchemaView(SpectacularAPIView):
             self._generated[key] = generator.get_schema(request=request, public=self.serve_public)
         filename = self._get_filename(request, version)
         return Response(self._generated[key], headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@extend_schema(exclude=True)
+class ApiRoot(APIView):
+    """GET /api/v1/: where a client starts. Absolute links to the documentation, the OpenAPI schema, the public
+    collections and the app sign-in API; anyone may read it (a partner key needs no scope), like the schema."""
+
+    permission_classes = [AllowAny]
+    required_scope = None
+
+    ENTRY_POINTS = (
+        ("docs", "api:docs"),
+        ("schema", "api:schema"),
+        ("gifts", "api:gift-list"),
+        ("artists", "api:artist-list"),
+        ("markets", "api:locale-list"),
+        ("categories", "api:category-list"),
+    )
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        KnownQueryParameters().filter_queryset(request, None, self)  # it takes none: a stray one is a 400
+
+    def get(self, request):
+        links = {name: request.build_absolute_uri(reverse(url_name)) for name, url_name in self.ENTRY_POINTS}
+        # django-allauth's headless API for apps: sign-up, login, session tokens (docs/api.md, "Apps").
+        links["app_sign_in"] = request.build_absolute_uri("/_allauth/app/v1/")
+        return Response({"version": "v1", "links": links})
 
 
 @extend_schema(exclude=True)
@@ -61,6 +92,7 @@ class NoSuchEndpoint(APIView):
 def api_urls():
     """The apps' endpoints, each app's `api.urlpatterns` under /api/v1/, then the schema and its docs page."""
     return [
+        path("", ApiRoot.as_view(), name="root"),
         # One line per app with endpoints, e.g. path("", include("gifts.api")).
         path("", include("locales.api")),
         path("", include("artists.api.catalog")),

@@ -69,6 +69,7 @@ MATRIX = {
     ("GET", "/api/v1/locales/"): (ApiScope.CATALOG_READ, PUBLIC),
     ("GET", "/api/v1/locales/{slug}/"): (ApiScope.CATALOG_READ, PUBLIC),
     # The schema and its page are public to everyone, whatever a key's scopes.
+    ("GET", "/api/v1/"): (None, OPEN),
     ("GET", "/api/v1/schema/"): (None, OPEN),
     ("GET", "/api/v1/docs/"): (None, OPEN),
     # A person's own: never a key.
@@ -94,7 +95,7 @@ MATRIX = {
     ("GET", "/api/v1/studio/gifts/"): (None, STUDIO),
     ("GET", "/api/v1/studio/orders/"): (None, STUDIO),
 }
-NOT_IN_SCHEMA = {"/api/v1/schema/", "/api/v1/docs/"}
+NOT_IN_SCHEMA = {"/api/v1/", "/api/v1/schema/", "/api/v1/docs/"}
 
 BODIES = {
     ("PATCH", "/api/v1/me/"): {"full_name": "Someone"},

@@ -28,14 +28,27 @@ def problem(response, status: int) -> dict:
     return body
 
 
-@pytest.mark.parametrize(
-    "path", ["/api", "/api/", "/api/v2/gifts/", "/api/v1/", "/api/v1/nothing/here/", "/api/v1/gifts/a%0Ab/"]
-)
+@pytest.mark.parametrize("path", ["/api", "/api/", "/api/v2/gifts/", "/api/v1/nothing/here/", "/api/v1/gifts/a%0Ab/"])
 def test_an_address_under_api_that_nothing_serves_is_a_problem_404(client, path):
     body = problem(client.get(path), 404)
 
     assert body["type"] == "urn:lagiftart:problem:not_found"
     assert body["detail"] == "There is no API endpoint at this address."
+
+
+def test_the_root_links_a_client_to_the_docs_the_schema_and_the_collections(client):
+    response = client.get("/api/v1/")
+
+    assert response.status_code == 200
+    links = response.json()["links"]
+    assert links["docs"] == "http://testserver/api/v1/docs/"
+    assert links["schema"] == "http://testserver/api/v1/schema/"
+    assert links["app_sign_in"] == "http://testserver/_allauth/app/v1/"
+    for name in ("gifts", "artists", "markets", "categories"):
+        assert client.get(links[name].removeprefix("http://testserver")).status_code == 200, name
+    problem(client.post("/api/v1/", data="{}", content_type="application/json"), 405)
+    assert "bogus" in problem(client.get("/api/v1/?bogus=1"), 400)["errors"]
+    assert problem(client.get("/api/v1"), 404)["detail"].endswith("Did you mean /api/v1/?")
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
