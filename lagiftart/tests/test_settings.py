@@ -263,3 +263,30 @@ def test_check_deploy_checks_a_fallback_key_like_the_key_itself():
     result = check_deploy(**PRODUCTION, SECRET_KEY_FALLBACKS="too-short")
     assert result.returncode != 0
     assert "security.W025" in result.stderr
+
+
+def test_a_fresh_checkout_runs_management_commands_with_local_settings(tmp_path):
+    """No .env and no DJANGO_ENV: `manage.py makemigrations --check` works on a clone (it failed with
+    AppRegistryNotReady, the production settings refusing to start without secrets); without .git (the image), the
+    same manage.py keeps the production default and still refuses."""
+    clean = {"PATH": os.environ["PATH"], "PYTHONPATH": str(BASE_DIR)}
+    command = ["manage.py", "makemigrations", "--check", "--dry-run"]
+    checkout = tmp_path / "checkout"
+    image = tmp_path / "image"
+    for folder in (checkout, image):
+        folder.mkdir()
+        (folder / "manage.py").write_text((BASE_DIR / "manage.py").read_text())
+    (checkout / ".git").mkdir()
+
+    in_checkout = subprocess.run(
+        [sys.executable, *command], cwd=checkout, env=clean, capture_output=True, text=True, timeout=120
+    )
+    in_image = subprocess.run(
+        [sys.executable, *command], cwd=image, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+    assert in_checkout.returncode == 0, in_checkout.stderr[-3000:]
+    assert "No changes detected" in in_checkout.stdout
+    # Django's manage.py hides the settings' ImproperlyConfigured behind AppRegistryNotReady here.
+    assert in_image.returncode != 0
+    assert "No changes detected" not in in_image.stdout
