@@ -337,46 +337,6 @@ def notify_giver(order: Order, template: str) -> None:
     )
 
 
-def place_order(
-    *,
-    cart: Cart,
-    giver,
-    recipient: Recipient,
-    destination: Destination,
-    currency: str,
-    rates: RateTable,
-    message: str,
-    reveal_giver: bool,
-    giver_name: str,
-    payment_token: str,
-    idempotency_key: str,
-    expected_total: Decimal | None = None,
-    provider: PaymentProvider | None = None,
-) -> Order:
-    """Turn the cart into a paid order: the same key returns the first order instead of a second.
-
-    One transaction: the giver's row and every gift's row are locked, stock and prices are checked again, the
-    payment is taken last, and any failure (a decline included) rolls everything back, leaving stock and the
-    cart as they were. A bank that asks for authentication is refused (PaymentRequiresAction): callers with a page
-    to send the giver to use `place_order_with_authentication`.
-    """
-    return place_paid_order(
-        cart=cart,
-        giver=giver,
-        recipient=recipient,
-        destination=destination,
-        currency=currency,
-        rates=rates,
-        message=message,
-        reveal_giver=reveal_giver,
-        giver_name=giver_name,
-        payment_token=payment_token,
-        idempotency_key=idempotency_key,
-        expected_total=expected_total,
-        provider=provider,
-    ).order
-
-
 def place_paid_order(
     *,
     cart: Cart,
@@ -393,8 +353,14 @@ def place_paid_order(
     expected_total: Decimal | None = None,
     provider: PaymentProvider | None = None,
 ) -> OrderPlacement:
-    """`place_order`, answering with the placement, whose `replayed` tells a new order from one the same key had
-    already placed (the API answers 201 or 200 by it, and counts an order once)."""
+    """Turn the cart into a paid order: the same key returns the first order instead of a second.
+
+    One transaction: the giver's row and every gift's row are locked, stock and prices are checked again, the
+    payment is taken last, and any failure (a decline included) rolls everything back, leaving stock and the
+    cart as they were. A bank that asks for authentication is refused (PaymentRequiresAction): callers with a page
+    to send the giver to use `place_order_with_authentication`. The placement's `replayed` tells a new order from
+    one the same key had already placed (the API answers 201 or 200 by it, and counts an order once).
+    """
     return _place(
         cart=cart,
         giver=giver,
@@ -411,6 +377,11 @@ def place_paid_order(
         provider=provider,
         can_authenticate=False,
     )
+
+
+def place_order(**details) -> Order:
+    """`place_paid_order` for a caller that needs only the order (scripts, tests)."""
+    return place_paid_order(**details).order
 
 
 def place_order_with_authentication(
