@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
@@ -121,14 +121,6 @@ def _field_errors(detail, prefix: str | None = None) -> dict[str, list[str]]:
 
 WHOLE_BODY_CODES = frozenset({"null"})
 """DRF's code for a null body; a list, string or number is refused as the body by the serializers' KnownFields."""
-
-
-class Conflict(exceptions.APIException):
-    """The request is well formed but the world changed under it (stock ran out, a lane closed): 409."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = gettext_lazy("The request conflicts with the current state of the resource.")
-    default_code = "conflict"
 
 
 class PagePagination(PageNumberPagination):
