@@ -292,12 +292,9 @@ class MarketSummarySerializer(serializers.Serializer):
         }
 
 
-class MarketSerializer(serializers.Serializer):
+class MarketSerializer(MarketSummarySerializer):
     """A launched market: where it is, and the language, currency and time zone it lives in."""
 
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    country = serializers.CharField(help_text="ISO 3166-1 alpha-2 code.")
     country_name = serializers.CharField()
     subdivision = serializers.CharField(help_text="ISO 3166-2 code, empty for a whole country.", allow_blank=True)
     subdivision_name = serializers.CharField(allow_blank=True)
@@ -306,15 +303,12 @@ class MarketSerializer(serializers.Serializer):
     currency = serializers.CharField(help_text="ISO 4217 code of the market's prices.")
     time_zone = serializers.CharField(help_text="IANA name.")
     hero_image = serializers.URLField(allow_null=True)
-    url = serializers.URLField(help_text="This market in the API.")
     web_url = serializers.URLField(help_text="The market's page on the storefront, in the response's language.")
 
     def to_representation(self, market: Locale) -> dict:
         request = self.context["request"]
         return {
-            "slug": market.slug,
-            "name": market.name or market.slug,
-            "country": market.country.code,
+            **super().to_representation(market),
             "country_name": str(countries.name(market.country.code)),
             "subdivision": market.subdivision,
             "subdivision_name": market.subdivision_name,
@@ -323,7 +317,6 @@ class MarketSerializer(serializers.Serializer):
             "currency": market.currency,
             "time_zone": market.time_zone,
             "hero_image": absolute(request, market.hero_image.url if market.hero_image else None),
-            "url": absolute(request, reverse("api:locale-detail", kwargs={"slug": market.slug})),
             "web_url": absolute(request, market.get_absolute_url()),
         }
 
