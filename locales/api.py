@@ -37,6 +37,7 @@ from rest_framework.response import Response
 
 from accounts.api_auth import PublicRead, record_activity
 from analytics.models import EventName
+from locales.compression import accepts_gzip, deflate_each, gzip_response
 from locales.currency import DISPLAY_CURRENCIES, default_currency_for_language
 from locales.models import Locale
 from locales.money import Money, format_money
@@ -251,10 +252,16 @@ class CachedPublicRead:
             if activity is not None:
                 # The currency the answer shows prices in, not the one a cookie or profile would pick.
                 activity = (activity[0], {"currency": self.currency, **activity[1]})
-            return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', activity
+            return body, deflate_each([body])[0], f'"{hashlib.sha256(body).hexdigest()[:32]}"', activity
 
-        body, etag, activity = remembered(f"api-read:{language}:{address}", representation)
-        response = HttpResponseNotModified() if _matches(request, etag) else HttpResponse(body, "application/json")
+        body, deflated, etag, activity = remembered(f"api-read:{language}:{address}", representation)
+        if _matches(request, etag):
+            response = HttpResponseNotModified()
+        elif accepts_gzip(request) and len(deflated) < len(body):  # compressed once, when cached (locales.compression)
+            response = gzip_response([(body, deflated)], content_type="application/json")
+            etag = "W/" + etag  # as GZipMiddleware says of any body it compresses (RFC 9110, 8.8.1)
+        else:
+            response = HttpResponse(body, "application/json")
         response["ETag"] = etag
         response["Content-Language"] = language
         patch_cache_control(response, public=True, max_age=self.cache_seconds)

@@ -1,6 +1,8 @@
 """The public gift catalog in the API: the storefront's filters and search, a gift, its shipping quote, categories;
 languages and currencies, conditional GETs, and bad input answered as problem+json, never a 500."""
 
+import gzip
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -487,6 +489,20 @@ def test_a_gift_and_its_quote_cost_a_fixed_number_of_queries(client, django_asse
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", [GIFTS, f"{GIFTS}?q=bowl&currency=EUR", "/api/v1/locales/"])
+def test_a_client_that_takes_gzip_reads_the_same_document_compressed(client, world, url):
+    plain = client.get(url)
+    for _ in range(2):  # as stored, then as read from the cache
+        compressed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+        assert compressed.status_code == 200
+        assert compressed["Content-Encoding"] == "gzip"
+        assert compressed["Content-Type"] == "application/json"
+        assert {"Accept-Encoding", "Accept-Language"} <= {v.strip() for v in compressed["Vary"].split(",")}
+        assert compressed["ETag"] == "W/" + plain["ETag"]
+        assert json.loads(gzip.decompress(compressed.content)) == plain.json()
 
 
 def test_a_client_that_takes_gzip_gets_304s_with_the_validator_it_was_given(client, world):

@@ -1,6 +1,7 @@
 """Whole storefront pages are shared between anonymous visitors (gifts.page_cache), and still each visitor's own:
 their token in every form, the stock as the gift was read, and headers that say what the page depends on."""
 
+import gzip
 import re
 import time
 
@@ -120,3 +121,44 @@ def test_the_regions_header_is_named_only_when_one_is_configured(catalog, settin
     vary = {value.strip() for value in Client().get("/en/gifts/")["Vary"].split(",")}
     assert {"Cookie", "Sec-GPC"} <= vary
     assert "" not in vary
+
+
+def without_tokens(page: bytes) -> bytes:
+    """The page with each response's own values (CSRF tokens, the CSP nonce) blanked out."""
+    return re.sub(rb'(name="csrfmiddlewaretoken" value="|nonce=")[^"]*"', rb'\1"', page)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_browser_that_takes_gzip_reads_the_shared_page_compressed(catalog, url):
+    plain = Client().get(url)
+    for visitor in (Client(), Client()):  # the page as stored, then as read from the cache
+        compressed = visitor.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+
+        assert compressed.status_code == 200
+        assert compressed["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in compressed["Vary"]
+        assert int(compressed["Content-Length"]) == len(compressed.content) < len(plain.content) / 2
+        assert without_tokens(gzip.decompress(compressed.content)) == without_tokens(plain.content)
+    assert compressed.templates == []
+
+
+def test_the_token_in_a_compressed_page_is_the_visitors_own(catalog):
+    visitor = Client(enforce_csrf_checks=True)
+    page = gzip.decompress(visitor.get(GIFT, headers={"Accept-Encoding": "gzip"}).content).decode()
+
+    response = visitor.post(
+        reverse("gifts:cart_add", args=["piece-0"]), {"quantity": 1, "csrfmiddlewaretoken": cart_form_token(page)}
+    )
+
+    assert response.status_code == 302
+    assert CartLine.objects.get(cart_id=visitor.session[SESSION_CART_KEY]).quantity == 1
+
+
+def test_a_member_gets_their_own_page_compressed_too(catalog):
+    member = Client()
+    member.force_login(UserFactory())
+
+    response = member.get("/en/gifts/", headers={"Accept-Encoding": "gzip"})
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Your account" in gzip.decompress(response.content).decode()
