@@ -19,6 +19,11 @@ How the numbers fit Cloud Run
   the process. Change threads or CPUs and change the service's concurrency with them.
 * Cloud SQL connections: max instances x workers x DATABASE_POOL_MAX_SIZE must stay under the database's
   max_connections (e.g. 10 instances x 2 x 10 = 200).
+* Each worker listens on the port itself (`reuse_port`, SO_REUSEPORT), and the kernel spreads new connections
+  evenly over the workers' sockets. With one shared socket, whichever worker woke first accepted, and kept-alive
+  connections stayed where they landed: 16 connections opened at once were seen split 15 to 1 or 13 to 3, leaving
+  one worker (one CPU) with most of the work while the other idled, at a third to half the throughput and twice the
+  p99 (docs/performance.md).
 * `timeout = 0`: gunicorn's worker timeout kills a worker whose main loop stalls, along with every request in
   it. Cloud Run already enforces a per-request timeout and restarts unhealthy containers, so we leave that job
   to it (Google's samples do the same).
@@ -77,6 +82,7 @@ wsgi_app = "lagiftart.wsgi:application"
 bind = [f"0.0.0.0:{_env_int('PORT', 8000)}"]
 
 worker_class = "gthread"
+reuse_port = True  # one listening socket per worker, balanced by the kernel (see above)
 workers = _env_int("WEB_CONCURRENCY", available_cpus())
 threads = _env_int("GUNICORN_THREADS", 8)
 timeout = _env_int("GUNICORN_TIMEOUT", 0)

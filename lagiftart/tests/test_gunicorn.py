@@ -314,3 +314,68 @@ def test_a_worker_freezes_its_warmed_heap_once_and_the_master_before_each_fork(m
 
     config["pre_fork"](None, None)
     assert freezes == ["freeze", "freeze"]
+
+
+def tcp_sockets(state: str, port: int) -> dict[str, str]:
+    """The IPv4 TCP sockets in `state` (kernel code: "0A" listening, "01" established) whose local port is `port`,
+    as {inode: remote address}."""
+    sockets = {}
+    for row in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = row.split()
+        local, remote, socket_state, inode = fields[1], fields[2], fields[3], fields[9]
+        if socket_state == state and int(local.rsplit(":", 1)[1], 16) == port:
+            sockets[inode] = remote
+    return sockets
+
+
+def socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    return inodes
+
+
+def worker_pids(master: int) -> list[int]:
+    return [
+        int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit() and _parent_pid(entry) == master
+    ]
+
+
+def _parent_pid(process: Path) -> int | None:
+    try:
+        return int((process / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads the kernel's socket table (Linux)")
+def test_connections_are_spread_over_the_workers_by_the_kernel(server):
+    workers = worker_pids(server.process.pid)
+    assert len(workers) == 2
+    deadline = time.monotonic() + HANG_GUARD_SECONDS
+    while len(tcp_sockets("0A", server.port)) < len(workers):  # a worker binds its socket as it starts
+        assert time.monotonic() < deadline, "each worker should listen on the port itself"
+        time.sleep(0.05)
+    listening = tcp_sockets("0A", server.port)
+    assert [len(socket_inodes(pid) & listening.keys()) for pid in workers] == [1, 1]
+
+    connections = [server.connection() for _ in range(32)]  # kept alive, as a proxy in front keeps them
+    try:
+        for connection in connections:
+            connection.request("GET", "/healthz")
+        for connection in connections:
+            assert connection.getresponse().read() == b'{"status": "ok"}'
+        established = tcp_sockets("01", server.port)
+        held = [len(socket_inodes(pid) & established.keys()) for pid in workers]
+    finally:
+        for connection in connections:
+            connection.close()
+
+    assert sum(held) == 32
+    # Spread by a hash of each connection's address: fewer than 4 of 32 on one worker has a chance under 1 in 100,000.
+    assert min(held) >= 4, f"connections per worker: {held}"
