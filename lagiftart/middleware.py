@@ -97,7 +97,8 @@ class TextCompressionMiddleware(GZipMiddleware):
     Cloud CDN. A 32 KB browse page becomes about 5 KB for a fraction of a millisecond of CPU (docs/performance.md).
     Django's GZipMiddleware pads each response with random bytes against BREACH, and CSRF tokens are masked anew on
     every response. Static files never get here: WhiteNoise, above this middleware, answers them with the
-    compressed copies made at build time.
+    compressed copies made at build time. Storefront pages shared between visitors and cached API answers come
+    already compressed (locales.compression, compressed once when cached) and pass through untouched.
     """
 
     COMPRESSIBLE = (
