@@ -328,7 +328,9 @@ class DataSubjectRequestSummarySerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, dsr: DataSubjectRequest) -> str:
-        return reverse("api:privacy_request", kwargs={"reference": dsr.reference})
+        return self.context["request"].build_absolute_uri(
+            reverse("api:privacy_request", kwargs={"reference": dsr.reference})
+        )
 
 
 class DataSubjectRequestSerializer(DataSubjectRequestSummarySerializer):
@@ -381,7 +383,7 @@ REQUEST_SUMMARY_EXAMPLE = {
     "received_at": "2026-11-20T10:00:00Z",
     "deadline": "2026-12-20",
     "closed_at": None,
-    "url": "/api/v1/privacy/requests/cb39fc0e-54b8-4656-a98f-93ea1e93da14/",
+    "url": "https://lagiftart.example/api/v1/privacy/requests/cb39fc0e-54b8-4656-a98f-93ea1e93da14/",
 }
 REQUEST_EXAMPLE = {
     **REQUEST_SUMMARY_EXAMPLE,
@@ -401,9 +403,9 @@ REQUEST_EXAMPLE = {
 """A request for a copy of one's data, filed over the API and confirmed at once."""
 
 
-def _detail(dsr: DataSubjectRequest) -> dict:
+def _detail(request, dsr: DataSubjectRequest) -> dict:
     dsr.visible_events = selectors.subject_visible_events(dsr)
-    return DataSubjectRequestSerializer(dsr).data
+    return DataSubjectRequestSerializer(dsr, context={"request": request}).data
 
 
 class DataSubjectRequestListView(generics.ListAPIView):
@@ -457,7 +459,7 @@ class DataSubjectRequestListView(generics.ListAPIView):
             )
         except services.RequestError as error:
             raise ServiceUnavailable(str(error)) from error
-        response = Response(_detail(dsr), status=status.HTTP_201_CREATED)
+        response = Response(_detail(request, dsr), status=status.HTTP_201_CREATED)
         response["Location"] = reverse("api:privacy_request", kwargs={"reference": dsr.reference})
         return response
 
@@ -478,7 +480,7 @@ class DataSubjectRequestDetailView(StrictQueryMixin, generics.GenericAPIView):
         dsr = self.get_queryset().filter(reference=reference).first()
         if dsr is None:
             raise exceptions.NotFound(_("You have no request with this reference."))
-        return Response(_detail(dsr))
+        return Response(_detail(request, dsr))
 
 
 urlpatterns = [

@@ -237,7 +237,9 @@ def test_a_person_lists_and_opens_only_their_own_requests(client, person):
     theirs = filed_for(UserFactory(email="other@example.com"))
     listed = client.get("/api/v1/privacy/requests/").json()
     assert [item["reference"] for item in listed["results"]] == [str(mine.reference)]
-    assert client.get(f"/api/v1/privacy/requests/{mine.reference}/").json()["kind"] == "restriction"
+    address = f"http://testserver/api/v1/privacy/requests/{mine.reference}/"
+    assert listed["results"][0]["url"] == address
+    assert client.get(address).json()["kind"] == "restriction"
     body = problem(client.get(f"/api/v1/privacy/requests/{theirs.reference}/"), 404)
     assert body["detail"] == "You have no request with this reference."
     problem(client.get("/api/v1/privacy/requests/00000000-0000-0000-0000-000000000000/"), 404)

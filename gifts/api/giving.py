@@ -32,7 +32,7 @@ from gifts import checkout, orders
 from gifts.giving_forms import CheckoutForm, RecipientAddressForm
 from gifts.models import MESSAGE_MAX_LENGTH, CartLine, Gift, Order, OrderStatus, Shipment
 from gifts.payments import PaymentDeclined, PaymentError, PaymentRequiresAction
-from locales.api import KnownFields, MoneySerializer
+from locales.api import KnownFields, MoneySerializer, absolute
 from locales.currency import DISPLAY_CURRENCIES, display_currency
 from locales.money import Money
 from locales.selectors import launched_markets, rate_table, resolve_destination
@@ -383,7 +383,7 @@ class OrderSummarySerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, order: Order) -> str:
-        return reverse("api:order", kwargs={"pk": order.pk})
+        return absolute(self.context["request"], reverse("api:order", kwargs={"pk": order.pk}))
 
 
 class RecipientOutSerializer(serializers.Serializer):
@@ -463,7 +463,7 @@ ORDER_SUMMARY_EXAMPLE = {
     "destination_country": "FR",
     "total": _example_money("97.50"),
     "lines": [{"title": "River Light silk scarf", "quantity": 1}],
-    "url": "/api/v1/orders/1042/",
+    "url": "https://lagiftart.example/api/v1/orders/1042/",
 }
 ORDER_EXAMPLE = {
     **ORDER_SUMMARY_EXAMPLE,
@@ -567,6 +567,11 @@ def _own_order(request, pk: int) -> Order:
     return order
 
 
+def _own_order_data(request, pk: int) -> dict:
+    """One of the caller's orders as the API shows it (its links absolute, for this request's host)."""
+    return OrderSerializer(_own_order(request, pk), context={"request": request}).data
+
+
 class OrderDetailView(StrictQueryMixin, generics.GenericAPIView):
     required_scope = ApiScope.ORDERS_READ
     serializer_class = OrderSerializer
@@ -579,7 +584,7 @@ class OrderDetailView(StrictQueryMixin, generics.GenericAPIView):
         examples=[OpenApiExample("A paid order", value=ORDER_EXAMPLE, response_only=True, status_codes=["200"])],
     )
     def get(self, request, pk: int):
-        return Response(OrderSerializer(_own_order(request, pk)).data)
+        return Response(_own_order_data(request, pk))
 
 
 class OrderCancelView(StrictQueryMixin, generics.GenericAPIView):
@@ -606,7 +611,7 @@ class OrderCancelView(StrictQueryMixin, generics.GenericAPIView):
         except orders.OrderError as error:
             raise Conflict(str(error)) from error
         record_activity(request, EventName.ORDER_CANCELLED, value=order.total, value_currency=order.currency)
-        return Response(OrderSerializer(_own_order(request, pk)).data)
+        return Response(_own_order_data(request, pk))
 
 
 # Checkout ------------------------------------------------------------------------------------------------------
@@ -754,7 +759,7 @@ class CheckoutView(StrictQueryMixin, generics.GenericAPIView):
         key = idempotency_key_from(request)
         placed = Order.objects.filter(giver=request.user, idempotency_key=key).first()
         if placed is not None:
-            return Response(OrderSerializer(_own_order(request, placed.pk)).data, status=status.HTTP_200_OK)
+            return Response(_own_order_data(request, placed.pk), status=status.HTTP_200_OK)
         serializer = CheckoutSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -825,7 +830,7 @@ class CheckoutView(StrictQueryMixin, generics.GenericAPIView):
         order = placement.order
         if placement.replayed:
             # The same key's first request won a race with this one: answer as a replay does, and count it once.
-            return Response(OrderSerializer(_own_order(request, order.pk)).data, status=status.HTTP_200_OK)
+            return Response(_own_order_data(request, order.pk), status=status.HTTP_200_OK)
         record_activity(
             request,
             EventName.ORDER_PLACED,
@@ -834,7 +839,7 @@ class CheckoutView(StrictQueryMixin, generics.GenericAPIView):
             destination_country=destination,
             currency=currency,
         )
-        response = Response(OrderSerializer(_own_order(request, order.pk)).data, status=status.HTTP_201_CREATED)
+        response = Response(_own_order_data(request, order.pk), status=status.HTTP_201_CREATED)
         response["Location"] = reverse("api:order", kwargs={"pk": order.pk})
         return response
 
