@@ -620,9 +620,12 @@ def is_awaiting_authentication(order: Order) -> bool:
     return order.status == OrderStatus.PLACED and not order.payment_reference and bool(order.payment_provider)
 
 
-def release_unpaid_order(*, order_id: int, note: str) -> bool:
+def release_unpaid_order(*, order_id: int, note: str, tell_giver: bool = False) -> bool:
     """Cancel an order whose payment the bank never confirmed and put its pieces back on the shelf; the cart was
-    never emptied. False when the order is no longer waiting (paid, or already released)."""
+    never emptied. False when the order is no longer waiting (paid, or already released).
+
+    `tell_giver` emails the giver that the order did not go through: for a release they cannot see happen (the
+    hold's timer, the provider's notice), not for a refusal the checkout page is showing them."""
     with transaction.atomic():
         order = awaiting_authentication().select_for_update().filter(pk=order_id).first()
         if order is None:
@@ -638,6 +641,8 @@ def release_unpaid_order(*, order_id: int, note: str) -> bool:
         order.status = OrderStatus.CANCELLED
         order.save(update_fields=["status", "updated_at"])
         _record(order, to=OrderStatus.CANCELLED, by=None, previous=OrderStatus.PLACED, note=note)
+        if tell_giver:
+            notify_giver(order, "gifts/email/order_not_confirmed")
     return True
 
 
@@ -647,7 +652,9 @@ def _expired_authentications():
 
 def _release_expired(order_id: int) -> bool:
     return release_unpaid_order(
-        order_id=order_id, note=_("Your bank's confirmation did not arrive in time; the pieces went back on sale.")
+        order_id=order_id,
+        note=_("Your bank's confirmation did not arrive in time; the pieces went back on sale."),
+        tell_giver=True,
     )
 
 
@@ -750,6 +757,8 @@ def apply_payment_event(*, event: dict, provider: PaymentProvider | None = None)
     if kind in {"payment_intent.payment_failed", "payment_intent.canceled"}:
         if order.payment_reference == intent["id"]:
             return "already paid"
-        released = release_unpaid_order(order_id=order.pk, note=_("The card's bank did not confirm the payment."))
+        released = release_unpaid_order(
+            order_id=order.pk, note=_("The card's bank did not confirm the payment."), tell_giver=True
+        )
         return "released" if released else "unchanged"
     return "ignored"

@@ -16,8 +16,9 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import time_format
 
 from accounts.tests.factories import UserFactory
@@ -28,6 +29,7 @@ from gifts.checkout import (
     confirm_order_payment,
     place_order,
     place_order_with_authentication,
+    release_if_unconfirmed,
 )
 from gifts.models import CartLine, Gift, Order, OrderStatus
 from gifts.orders import cancel_order
@@ -145,12 +147,17 @@ def test_an_approved_authentication_pays_the_order_once(world, mailoutbox, djang
     assert [message.subject for message in mailoutbox] == [mailoutbox[0].subject]
 
 
-def test_a_failed_authentication_cancels_the_order_returns_stock_and_keeps_the_cart(world):
+def test_a_failed_authentication_cancels_the_order_returns_stock_and_keeps_the_cart(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     cart = cart_with(world.giver, (world.alebrije, 2))
     placement = start(world, cart)
     TestPaymentProvider().authenticate(reference=placement.authentication.reference, approved=False)
 
-    with pytest.raises(PaymentDeclined, match=r"Your bank did not confirm the payment\. No money was taken"):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(PaymentDeclined, match=r"Your bank did not confirm the payment\. No money was taken"),
+    ):
         confirm_order_payment(order=placement.order, reference=placement.authentication.reference)
 
     order = Order.objects.get()
@@ -159,6 +166,7 @@ def test_a_failed_authentication_cancels_the_order_returns_stock_and_keeps_the_c
     assert stock(world) == 3
     assert CartLine.objects.get(cart=cart).quantity == 2
     assert TestPaymentProvider().waiting_payment(placement.authentication.reference)["status"] == "canceled"
+    assert mailoutbox == [], "the page tells the giver; no email repeats it"
 
 
 def test_a_payment_still_waiting_for_the_giver_changes_nothing(world):
@@ -251,6 +259,27 @@ def test_a_hold_the_giver_walks_away_from_is_released_by_its_timer(world, settin
     # A retry of the same timer changes nothing.
     assert release_unconfirmed_payment.call(order_id=placement.order.pk) is False
     assert stock(world) == 1
+
+
+def test_the_giver_is_told_in_their_language_when_the_timer_releases_their_order(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    placement = start(world, cart_with(world.giver, (world.alebrije, 1)))
+    Order.objects.filter(pk=placement.order.pk).update(
+        placed_at=timezone.now() - timedelta(minutes=31), giver_language="fr"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert release_if_unconfirmed(order_id=placement.order.pk) is True
+        assert release_if_unconfirmed(order_id=placement.order.pk) is False  # a second run tells nobody again
+
+    [email] = mailoutbox
+    assert email.to == ["ohio.giver@example.com"]
+    assert email.subject == f"Votre cadeau n\u2019a pas été commandé (commande {placement.order.pk})"
+    assert "rien n\u2019a été débité et les pièces sont de nouveau en vente" in email.body
+    assert "Elles sont toujours dans votre panier" in email.body
+    with translation.override("fr"):
+        assert f"{settings.SITE_URL}{Order.objects.get().get_absolute_url()}" in email.body
 
 
 def test_a_paid_order_keeps_its_pieces_when_the_timer_runs(world, settings, django_capture_on_commit_callbacks):
@@ -554,17 +583,21 @@ def test_the_webhook_marks_a_waiting_order_paid_once(csrf_client, webhook_settin
     assert list(order.status_changes.values_list("to_status", flat=True)) == ["placed", "paid"]
 
 
-def test_the_webhook_releases_an_order_whose_payment_failed(csrf_client, webhook_settings, waiting_order, world):
+def test_the_webhook_releases_an_order_whose_payment_failed(
+    csrf_client, webhook_settings, waiting_order, world, mailoutbox, django_capture_on_commit_callbacks
+):
     order, _api = waiting_order
 
-    response = post_event(csrf_client, event("payment_intent.payment_failed", order.pk))
-    again = post_event(csrf_client, event("payment_intent.payment_failed", order.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_event(csrf_client, event("payment_intent.payment_failed", order.pk))
+        again = post_event(csrf_client, event("payment_intent.payment_failed", order.pk))
 
     assert response.json()["outcome"] == "released"
     assert again.json()["outcome"] == "unchanged"
     assert Order.objects.get().status == OrderStatus.CANCELLED
     assert stock(world) == 3
     assert CartLine.objects.get().quantity == 2
+    assert [email.subject for email in mailoutbox] == [f"Your gift was not ordered (order {order.pk})"]
 
 
 def test_the_webhook_ignores_what_is_not_ours_and_refuses_what_is_unsigned(csrf_client, webhook_settings, world):
