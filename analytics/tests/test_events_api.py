@@ -22,24 +22,12 @@ from compliance.consent import VISITOR_COOKIE, ConsentSubject, accept_all, recor
 from compliance.models import ConsentSource
 from compliance.regimes import GDPR
 from gifts.models import CartLine, Order, OrderStatus
-from gifts.payments import TEST_CARD_DECLINED, TEST_CARD_PAID
-from gifts.tests.giving import build_giving_world, cart_with
+from gifts.payments import TEST_CARD_DECLINED
+from gifts.tests.giving import api_checkout_body, build_giving_world, cart_with
 
 pytestmark = pytest.mark.django_db
 
-CHECKOUT = {
-    "destination": "lyon",
-    "currency": "EUR",
-    "recipient": {
-        "name": "Claire Martin",
-        "street_address_1": "12 rue de la République",
-        "city": "Lyon",
-        "postal_code": "69002",
-        "language": "fr",
-    },
-    "reveal_giver": False,
-    "payment_token": TEST_CARD_PAID,
-}
+CHECKOUT = api_checkout_body()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from accounts.tests.factories import UserFactory
 from artists.tests.factories import ArtistFactory
 from gifts.checkout import Recipient
 from gifts.models import Cart, CartLine, DutyRule, Gift
+from gifts.payments import TEST_CARD_PAID
 from gifts.tests.factories import CategoryFactory, GiftFactory, GiftImageFactory
 from gifts.tests.world import World, build_world
 from locales.models import DutiesPayer, Locale, ShippingLane
@@ -22,6 +23,28 @@ LYON_ADDRESS = {
     "city": "Lyon",
     "postal_code": "69002",
 }
+
+API_RECIPIENT = {
+    "name": "Claire Martin",
+    "street_address_1": "12 rue de la République",
+    "city": "Lyon",
+    "postal_code": "69002",
+    "language": "fr",
+}
+"""The recipient in Lyon as `POST /api/v1/checkout/` takes it."""
+
+
+def api_checkout_body(**overrides) -> dict:
+    """A `POST /api/v1/checkout/` body that goes through: to Lyon, in euros, paid with the test card that always
+    succeeds; `overrides` replace top-level fields."""
+    return {
+        "destination": "lyon",
+        "currency": "EUR",
+        "recipient": dict(API_RECIPIENT),
+        "reveal_giver": False,
+        "payment_token": TEST_CARD_PAID,
+        **overrides,
+    }
 
 
 @dataclass

@@ -11,20 +11,12 @@ from accounts.tests.api_clients import key_headers, make_key
 from accounts.tests.factories import UserFactory
 from gifts.models import Cart, CartLine, Gift, Order, OrderStatus
 from gifts.orders import change_order_status
-from gifts.payments import TEST_CARD_DECLINED, TEST_CARD_PAID, TEST_CARD_REQUIRES_ACTION
+from gifts.payments import TEST_CARD_DECLINED, TEST_CARD_REQUIRES_ACTION
 from gifts.tests.factories import GiftFactory
-from gifts.tests.giving import build_giving_world, cart_with
+from gifts.tests.giving import API_RECIPIENT, api_checkout_body, build_giving_world, cart_with
 from locales.models import ShippingLane
 
 pytestmark = pytest.mark.django_db
-
-LYON = {
-    "name": "Claire Martin",
-    "street_address_1": "12 rue de la République",
-    "city": "Lyon",
-    "postal_code": "69002",
-    "language": "fr",
-}
 
 
 @pytest.fixture
@@ -39,17 +31,9 @@ def giver(client, world):
 
 
 def checkout_body(**overrides):
-    body = {
-        "destination": "lyon",
-        "currency": "EUR",
-        "recipient": dict(LYON),
-        "message": "Joyeux anniversaire !",
-        "reveal_giver": True,
-        "giver_name": "Sam",
-        "payment_token": TEST_CARD_PAID,
-    }
-    body.update(overrides)
-    return body
+    return api_checkout_body(
+        **{"message": "Joyeux anniversaire !", "reveal_giver": True, "giver_name": "Sam", **overrides}
+    )
 
 
 def check_out(client, body=None, key="order-1", **headers):
@@ -246,11 +230,11 @@ def test_another_givers_key_does_not_return_their_order(giver, world):
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"recipient": {**LYON, "postal_code": ""}}, "recipient.postal_code"),
-        ({"recipient": {**LYON, "postal_code": "ABCDE"}}, "recipient.postal_code"),
-        ({"recipient": {**LYON, "language": "ja"}}, "recipient.language"),
-        ({"recipient": {**LYON, "language": "tlh"}}, "recipient.language"),
-        ({"recipient": {k: v for k, v in LYON.items() if k != "name"}}, "recipient.name"),
+        ({"recipient": {**API_RECIPIENT, "postal_code": ""}}, "recipient.postal_code"),
+        ({"recipient": {**API_RECIPIENT, "postal_code": "ABCDE"}}, "recipient.postal_code"),
+        ({"recipient": {**API_RECIPIENT, "language": "ja"}}, "recipient.language"),
+        ({"recipient": {**API_RECIPIENT, "language": "tlh"}}, "recipient.language"),
+        ({"recipient": {k: v for k, v in API_RECIPIENT.items() if k != "name"}}, "recipient.name"),
         ({"reveal_giver": True, "giver_name": ""}, "giver_name"),
         ({"message": "x" * 501}, "message"),
         ({"destination": "atlantis"}, "destination"),
@@ -268,7 +252,7 @@ def test_bad_checkout_input_is_a_400_naming_the_field(giver, world, overrides, f
 
 def test_an_address_outside_the_chosen_market_is_refused(giver, world):
     cart_with(world.giver, (world.scarf, 1))
-    paris = {**LYON, "city": "Paris", "postal_code": "75001"}
+    paris = {**API_RECIPIENT, "city": "Paris", "postal_code": "75001"}
     body = problem(check_out(giver, checkout_body(recipient=paris)), 400)
     assert "This address is not in Lyon" in " ".join(body["errors"]["recipient"])
 

@@ -41,7 +41,7 @@ from compliance.services import file_request
 from gifts.checkout import place_order
 from gifts.models import Cart, CartLine
 from gifts.payments import TEST_CARD_PAID
-from gifts.tests.giving import build_giving_world, cart_with, lyon_recipient, to_lyon
+from gifts.tests.giving import api_checkout_body, build_giving_world, cart_with, lyon_recipient, to_lyon
 from gifts.tests.studio import artist_account
 from lagiftart.api import api_urls
 from lagiftart.tests.module_data import rows_for_the_module
@@ -104,19 +104,7 @@ BODIES = {
     ("POST", "/api/v1/privacy/requests/"): {"kind": "objection", "details": "No newsletters"},
     ("POST", "/api/v1/cart/lines/"): {"gift": "tea-bowl", "quantity": 1},
     ("PATCH", "/api/v1/cart/lines/{id}/"): {"quantity": 2},
-    ("POST", "/api/v1/checkout/"): {
-        "destination": "lyon",
-        "currency": "EUR",
-        "recipient": {
-            "name": "Claire Martin",
-            "street_address_1": "12 rue de la République",
-            "city": "Lyon",
-            "postal_code": "69002",
-            "language": "fr",
-        },
-        "reveal_giver": False,
-        "payment_token": TEST_CARD_PAID,
-    },
+    ("POST", "/api/v1/checkout/"): api_checkout_body(),
 }
 QUERIES = {("GET", "/api/v1/gifts/{slug}/quote/"): {"destination": "lyon"}}
 

@@ -13,8 +13,6 @@ transaction. On pytest-django's live server the database is flushed and restored
 pytest 9.2 (its lazy loader sets `Node._nodeid`, which pytest 9.2 removed).
 """
 
-from datetime import timedelta
-
 import hypothesis
 import pytest
 import schemathesis
@@ -22,7 +20,6 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -118,18 +115,10 @@ def server(world, db, settings):
 @pytest.fixture
 def partner_key(server) -> str:
     """A partner key holding every scope, for a partner account of its own."""
-    from accounts.api_keys import issue_api_key
-    from accounts.models import ApiScope
+    from accounts.tests.api_clients import make_key
     from accounts.tests.factories import UserFactory
 
-    _key, presented = issue_api_key(
-        user=UserFactory(),
-        name="Fuzzing",
-        scopes=ApiScope.values,
-        expires_at=timezone.now() + timedelta(days=1),
-        created_by=None,
-    )
-    return presented
+    return make_key(UserFactory())[1]
 
 
 @anonymous_schema.parametrize()

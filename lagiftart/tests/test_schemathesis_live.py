@@ -10,14 +10,11 @@ types, headers and bodies as documented. Few cases per operation keep it to tens
 import re
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
-from accounts.api_keys import issue_api_key
-from accounts.models import ApiScope
+from accounts.tests.api_clients import make_key
 from accounts.tests.factories import UserFactory
 from gifts.tests.world import build_world
 
@@ -71,13 +68,7 @@ def schemathesis(base_url: str, *headers: str, tmp_path: Path) -> subprocess.Com
 # from the serialized copy (lagiftart/pytest_plugin.py).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_cli_finds_no_5xx_and_no_off_schema_answer_on_a_live_server(api_server, tmp_path):
-    _key, presented = issue_api_key(
-        user=UserFactory(),
-        name="Live fuzzing",
-        scopes=ApiScope.values,
-        expires_at=timezone.now() + timedelta(days=1),
-        created_by=None,
-    )
+    _key, presented = make_key(UserFactory())  # every scope
 
     (tmp_path / "anonymous").mkdir()
     (tmp_path / "key").mkdir()
